@@ -38,7 +38,7 @@ public sealed partial class Tensor : IDisposable
 
     /// <summary>Copies an array into a new tensor; without a shape the tensor is one-dimensional.</summary>
     public static Tensor From<T>(T[] data, params long[] shape) where T : unmanaged =>
-        From<T>(data, shape.Length == 0 ? [data.Length] : shape);
+        From(new ReadOnlySpan<T>(data), shape.Length == 0 ? [(long)data.Length] : new ReadOnlySpan<long>(shape));
 
     /// <summary>A scalar (zero-dimensional) tensor.</summary>
     public static Tensor Scalar<T>(T value, Device? device = null) where T : unmanaged =>
