@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace MlNetLion.Data;
+
+/// <summary>Reads delimited text (TSV, CSV) into typed rows; CsvHelper does the tokenizing and quoting.</summary>
+internal static class TextLoader
+{
+    public static List<TRow> Load<TRow>(string path, char separator, bool hasHeader, bool allowQuoting, bool trimWhitespace)
+        where TRow : class, new()
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = separator.ToString(),
+            HasHeaderRecord = false,
+            Mode = allowQuoting ? CsvMode.RFC4180 : CsvMode.NoEscape,
+            TrimOptions = trimWhitespace ? TrimOptions.Trim : TrimOptions.None,
+            BadDataFound = null,
+            IgnoreBlankLines = true,
+        };
+        var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using var reader = new StreamReader(path, strictUtf8, detectEncodingFromByteOrderMarks: true);
+        using var parser = new CsvParser(reader, config);
+
+        var columns = DataColumn.Of<TRow>();
+        if (columns.Count == 0) throw new ArgumentException($"{typeof(TRow).Name} has no public properties or fields to load into.");
+        int[]? indices = null;
+        var rows = new List<TRow>();
+        try
+        {
+            while (parser.Read())
+            {
+                var fields = parser.Record!;
+                if (indices is null)
+                {
+                    indices = ResolveIndices(columns, hasHeader ? fields : null, path);
+                    if (hasHeader) continue;
+                }
+                var row = new TRow();
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var i = indices[c];
+                    if (i >= fields.Length)
+                        throw new FormatException($"{path}, line {parser.RawRow}: column '{columns[c].Name}' is field {i}, but the line has only {fields.Length} fields (separator '{Escape(separator)}').");
+                    columns[c].SetValue(row, Convert(fields[i], columns[c], path, parser.RawRow));
+                }
+                rows.Add(row);
+            }
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{path}, line {parser.RawRow + 1}: the text is not valid UTF-8 ({e.Message}).", e);
+        }
+        return rows;
+    }
+
+    private static int[] ResolveIndices(IReadOnlyList<DataColumn> columns, string[]? header, string path) =>
+        columns.Select((c, position) =>
+        {
+            if (c.LoadIndex is { } i) return i;
+            if (header is null)
+                throw new ArgumentException($"Column '{c.Name}' has no [LoadColumn] index and '{path}' is read without a header; add [LoadColumn(n)] or pass hasHeader: true.");
+            var found = Array.FindIndex(header, h => string.Equals(h.Trim(), c.Name, StringComparison.OrdinalIgnoreCase));
+            return found >= 0 ? found : throw new ArgumentException(
+                $"Column '{c.Name}' was not found in the header of '{path}'. Header columns: {string.Join(", ", header.Select(h => $"'{h}'"))}.");
+        }).ToArray();
+
+    private static object? Convert(string text, DataColumn column, string path, long line)
+    {
+        var type = Nullable.GetUnderlyingType(column.Type) ?? column.Type;
+        if (type == typeof(string)) return text;
+        if (text.Length == 0 && column.Type != type) return null;
+        try
+        {
+            if (type == typeof(bool))
+            {
+                return text.Trim().ToLowerInvariant() switch
+                {
+                    "true" or "1" or "yes" => true,
+                    "false" or "0" or "no" => false,
+                    _ => throw new FormatException(),
+                };
+            }
+            if (type.IsEnum) return Enum.Parse(type, text, ignoreCase: true);
+            return System.Convert.ChangeType(text, type, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException or ArgumentException)
+        {
+            throw new FormatException($"{path}, line {line}: '{text}' in column '{column.Name}' is not a valid {type.Name}.", e);
+        }
+    }
+
+    private static string Escape(char c) => c == '\t' ? "\\t" : c.ToString();
+}
