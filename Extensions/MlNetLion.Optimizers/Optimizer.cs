@@ -209,8 +209,14 @@ public abstract class Optimizer : IDisposable
         return converted ? tensor.To(dtype) : tensor.Alias();
     }
 
-    internal void RunFused<TKernel>(IReadOnlyList<TKernel> kernels) where TKernel : struct, IFusedKernel =>
+    internal void RunFused<TKernel>(IReadOnlyList<TKernel> kernels) where TKernel : struct, IFusedKernel
+    {
+        FusedParameterCount += kernels.Count;
         FusedLoop.Run(kernels, MaxThreads);
+    }
+
+    /// <summary>How many parameter updates (and syncs) took the fused kernels so far; for tests.</summary>
+    internal long FusedParameterCount { get; private set; }
 
     private unsafe ParameterUpdate? FirstNonFinite(List<ParameterUpdate> updates)
     {
