@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetLion.Optimizers.Fused;
 using MlNetLion.Torch;
@@ -85,6 +86,7 @@ public sealed class AdamWOptimizer : Optimizer
 
         public long Length => length;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, int count)
         {
             float* pp = p + start, gg = g + start, mm = m + start, vv = v + start, xx = vmax is null ? null : vmax + start;

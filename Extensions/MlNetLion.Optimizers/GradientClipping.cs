@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetLion.Optimizers.Fused;
 using MlNetLion.Torch;
@@ -66,6 +67,7 @@ public static class GradientClipping
 
         public SumOfSquaresKernel WithOutput(double[] o) => new(data, length, firstChunk, o);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, int count)
         {
             var p = data + start;

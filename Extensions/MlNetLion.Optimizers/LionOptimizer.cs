@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetLion.Optimizers.Fused;
 using MlNetLion.Torch;
@@ -83,6 +84,7 @@ public sealed class LionOptimizer : Optimizer
 
         public long Length => length;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, int count)
         {
             float* pp = p + start, gg = g + start, mm = m + start;

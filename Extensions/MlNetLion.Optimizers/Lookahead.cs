@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using MlNetLion.Optimizers.Fused;
@@ -140,6 +141,7 @@ public sealed class Lookahead : Optimizer
 
         public long Length => length;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, int count)
         {
             float* pp = p + start, ss = slow + start;

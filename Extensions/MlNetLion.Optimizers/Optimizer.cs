@@ -127,7 +127,9 @@ public abstract class Optimizer : IDisposable
                 if (grad is not null) updates.Add(new ParameterUpdate(i, g, _groups[g], tensor, grad, _states[i]));
             }
             foreach (var group in _groups) group.Options.ValidateCombination();
+            var sw = System.Diagnostics.Stopwatch.StartNew();
             var bad = FirstNonFinite(updates);
+            ProfCheck += sw.Elapsed.TotalSeconds;
             if (bad is not null)
             {
                 if (NonFiniteGradients == NonFiniteGradientPolicy.SkipStep)
@@ -137,7 +139,9 @@ public abstract class Optimizer : IDisposable
                 }
                 throw new NonFiniteGradientException(bad.Index, bad.GroupIndex, _parameters[bad.Index].Name, bad.Parameter.Shape);
             }
+            sw.Restart();
             using (MlNetLion.Torch.Torch.NoGrad()) Update(updates);
+            ProfUpdate += sw.Elapsed.TotalSeconds;
             StepCount++;
             return true;
         }
@@ -214,6 +218,8 @@ public abstract class Optimizer : IDisposable
         FusedParameterCount += kernels.Count;
         FusedLoop.Run(kernels, MaxThreads);
     }
+
+    internal static double ProfCheck, ProfUpdate, ProfTotal;
 
     /// <summary>How many parameter updates (and syncs) took the fused kernels so far; for tests.</summary>
     internal long FusedParameterCount { get; private set; }

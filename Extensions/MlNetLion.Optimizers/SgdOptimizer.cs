@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetLion.Optimizers.Fused;
 using MlNetLion.Torch;
@@ -77,6 +78,7 @@ public sealed class SgdOptimizer : Optimizer
 
         public long Length => length;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, int count)
         {
             float* pp = p + start, gg = g + start, bb = b is null ? null : b + start;
