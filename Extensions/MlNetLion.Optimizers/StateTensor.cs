@@ -17,7 +17,8 @@ public sealed record StateTensor(ScalarType Dtype, long[] Shape, byte[] Data)
             ScalarType.Float32 => MemoryMarshal.AsBytes<float>(tensor.ToArray<float>()).ToArray(),
             ScalarType.Float64 => MemoryMarshal.AsBytes<double>(tensor.ToArray<double>()).ToArray(),
             ScalarType.Int64 => MemoryMarshal.AsBytes<long>(tensor.ToArray<long>()).ToArray(),
-            _ => throw new NotSupportedException($"Optimizer state tensors must be float32, float64 or int64; got {dtype}."),
+            ScalarType.BFloat16 or ScalarType.Float16 => MemoryMarshal.AsBytes<ushort>(tensor.ToArray<ushort>()).ToArray(),
+            _ => throw new NotSupportedException($"Optimizer state tensors must be float32, float64, float16, bfloat16 or int64; got {dtype}."),
         };
         return new StateTensor(dtype, tensor.Shape, bytes);
     }
@@ -28,8 +29,19 @@ public sealed record StateTensor(ScalarType Dtype, long[] Shape, byte[] Data)
         ScalarType.Float32 => Tensor.From<float>(MemoryMarshal.Cast<byte, float>(Data), Shape, device),
         ScalarType.Float64 => Tensor.From<double>(MemoryMarshal.Cast<byte, double>(Data), Shape, device),
         ScalarType.Int64 => Tensor.From<long>(MemoryMarshal.Cast<byte, long>(Data), Shape, device),
-        _ => throw new NotSupportedException($"Optimizer state tensors must be float32, float64 or int64; got {Dtype}."),
+        ScalarType.Float16 => Tensor.From<Half>(MemoryMarshal.Cast<byte, Half>(Data), Shape, device),
+        ScalarType.BFloat16 => FromBFloat16Bits(MemoryMarshal.Cast<byte, ushort>(Data), device),
+        _ => throw new NotSupportedException($"Optimizer state tensors must be float32, float64, float16, bfloat16 or int64; got {Dtype}."),
     };
+
+    // bfloat16 is the upper half of a float32, so widening is exact and so is the conversion back.
+    private Tensor FromBFloat16Bits(ReadOnlySpan<ushort> bits, Device device)
+    {
+        var wide = new float[bits.Length];
+        for (var i = 0; i < bits.Length; i++) wide[i] = BitConverter.Int32BitsToSingle(bits[i] << 16);
+        using var f = Tensor.From<float>(wide, Shape, device);
+        return f.To(ScalarType.BFloat16);
+    }
 
     /// <summary>The elements as floats (float32 tensors only).</summary>
     public float[] ToSingles() => Dtype == ScalarType.Float32
