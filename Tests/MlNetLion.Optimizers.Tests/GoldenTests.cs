@@ -29,10 +29,12 @@ public sealed class GoldenTests
         var failures = new List<string>();
         var stats = new GoldenStats();
         var cases = 0;
+        var optional = new List<string>();
         foreach (var file in files)
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
             var name = Path.GetFileNameWithoutExtension(file);
+            if (doc.RootElement.TryGetProperty("optional", out var opt) && opt.ValueKind == JsonValueKind.True) optional.Add(name);
             foreach (var fused in new[] { true, false })
             {
                 var path = fused ? "fused" : "tensor-ops";
@@ -53,7 +55,8 @@ public sealed class GoldenTests
         }
 
         var summary = $"Golden: {cases} case(s) from '{dir}', {stats.Steps} step(s) checked on 2 paths ({stats.Steps / 2} per path), " +
-                      $"{stats.Values} value(s) compared, {stats.BitExact} bit-exact, max |error|/tolerance = {stats.MaxRatio:G3}.";
+                      $"{stats.Values} value(s) compared, {stats.BitExact} bit-exact, max |error|/tolerance = {stats.MaxRatio:G3}; " +
+                      $"optional cases run (none skipped: no-gradient params and AMSGrad are implemented): {string.Join(", ", optional)}.";
         TestContext.WriteLine(summary);
         Console.WriteLine(summary);
         if (failures.Count > 0)
