@@ -1,24 +1,30 @@
-// Trains a small MLP on a synthetic three-arm spiral through the libtorch binding and prints the
-// loss falling. Run: dotnet run -c Release --project Samples/QuickStart [-- --epochs N]
+// Trains a small MLP on a synthetic three-arm spiral with Lion (through the libtorch binding) and
+// prints the loss falling. Run: dotnet run -c Release --project Samples/QuickStart [-- --epochs N]
 using System.Diagnostics;
+using MlNetLion.Optimizers;
 using MlNetLion.Torch;
 
 var epochs = args.Length == 2 && args[0] == "--epochs" ? int.Parse(args[1]) : 300;
 const int classes = 3, perClass = 200;
-const double learningRate = 0.5;
 
 Torch.ManualSeed(42);
 var (x, y) = Spiral(classes, perClass, new Random(42));
 using var inputs = Tensor.From(x, classes * perClass, 2);
 using var labels = Tensor.From(y);
 using var model = Module.Sequential(Layer.Linear(2, 64), Layer.Tanh(), Layer.Linear(64, 64), Layer.Tanh(), Layer.Linear(64, classes));
+// Weight decay on the weight matrices only; biases are exempt.
+using var optimizer = new LionOptimizer(
+[
+    new ParamGroup(model.NamedParameters.Where(p => p.Name.EndsWith(".weight"))),
+    new ParamGroup(model.NamedParameters.Where(p => p.Name.EndsWith(".bias")), new LionOptions { WeightDecay = 0 }),
+], new LionOptions { LearningRate = 3e-3, WeightDecay = 0.01 });
 
-Console.WriteLine($"libtorch {Torch.Version}, {Torch.NumThreads} threads, device {Device.Cpu}; {model.ParameterCount} parameters");
+Console.WriteLine($"libtorch {Torch.Version}, {Torch.NumThreads} threads, device {Device.Cpu}; {model.ParameterCount} parameters; Lion lr 3e-3");
 var clock = Stopwatch.StartNew();
 double firstLoss = double.NaN, loss = double.NaN;
 for (var epoch = 1; epoch <= epochs; epoch++)
 {
-    model.ZeroGrad();
+    optimizer.ZeroGrad();
     using (var logits = model.Forward(inputs))
     using (var lossTensor = Functional.CrossEntropy(logits, labels))
     {
@@ -26,14 +32,7 @@ for (var epoch = 1; epoch <= epochs; epoch++)
         loss = lossTensor.ToDouble();
     }
     if (epoch == 1) firstLoss = loss;
-    using (Torch.NoGrad())
-    {
-        foreach (var p in model.Parameters())
-        {
-            using var g = p.Grad!;
-            p.Sub_(g, alpha: learningRate); // plain gradient descent; the optimizers library adds Lion
-        }
-    }
+    optimizer.Step();
     if (epoch == 1 || epoch % 50 == 0 || epoch == epochs)
         Console.WriteLine($"epoch {epoch,4}  loss {loss:F4}  accuracy {Accuracy(model, inputs, y):P1}");
 }
