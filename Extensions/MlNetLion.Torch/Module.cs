@@ -7,9 +7,9 @@ namespace MlNetLion.Torch;
 public sealed record NamedTensor(string Name, Tensor Tensor);
 
 /// <summary>
-/// A libtorch module: a <see cref="Sequential"/> model built natively, or a TorchScript module a user
-/// exported from PyTorch (<see cref="LoadTorchScript"/>). Its parameters are tensors sharing storage
-/// with the module, owned by the module and disposed with it.
+/// A libtorch module: a <see cref="Sequential"/> model or a classifier from <see cref="Models"/> built
+/// natively, or a TorchScript module a user exported from PyTorch (<see cref="LoadTorchScript"/>). Its
+/// parameters are tensors sharing storage with the module, owned by the module and disposed with it.
 /// </summary>
 public sealed class Module : IDisposable
 {
@@ -17,7 +17,7 @@ public sealed class Module : IDisposable
     private IReadOnlyList<NamedTensor>? _parameters;
     private IReadOnlyList<NamedTensor>? _buffers;
 
-    private Module(NativeModuleHandle handle) => _handle = handle;
+    internal Module(NativeModuleHandle handle) => _handle = handle;
 
     /// <summary>Builds a feed-forward model from <paramref name="layers"/>; parameters are named "index.weight" / "index.bias".</summary>
     public static Module Sequential(params Layer[] layers)

@@ -1,10 +1,9 @@
-// Modules: torch::nn modules built here, and TorchScript modules loaded from a PyTorch `.pt`
-// file, behind one handle. Both expose named parameters (sharing storage with the module),
-// train/eval, device moves, forward, and a state file (parameters + buffers, by name).
-#include "shim.h"
+// Modules: torch::nn modules built here (Sequential here, the classifiers in models.cpp), and
+// TorchScript modules loaded from a PyTorch `.pt` file, behind one handle (module.h). Both
+// expose named parameters (sharing storage with the module), train/eval, device moves, forward,
+// and a state file (parameters + buffers, by name).
+#include "module.h"
 
-#include <torch/nn.h>
-#include <torch/script.h>
 #include <torch/serialize.h>
 
 #include <cstdlib>
@@ -13,29 +12,6 @@
 #include <vector>
 
 namespace {
-struct Module {
-  torch::nn::Sequential seq{nullptr};  // set for modules built here
-  std::unique_ptr<torch::jit::Module> jit;  // set for TorchScript modules
-
-  bool is_jit() const { return jit != nullptr; }
-
-  std::vector<std::pair<std::string, at::Tensor>> named(bool buffers) const {
-    std::vector<std::pair<std::string, at::Tensor>> out;
-    if (is_jit()) {
-      if (buffers) {
-        for (const auto& item : jit->named_buffers(true)) out.emplace_back(item.name, item.value);
-      } else {
-        for (const auto& item : jit->named_parameters(true)) out.emplace_back(item.name, item.value);
-      }
-    } else {
-      const auto dict = buffers ? seq->named_buffers(true) : seq->named_parameters(true);
-      for (const auto& item : dict) out.emplace_back(item.key(), item.value());
-    }
-    return out;
-  }
-};
-
-using ModuleHandle = Module*;
 
 char* copy_string(const std::string& s) {
   char* out = static_cast<char*>(std::malloc(s.size() + 1));
@@ -50,8 +26,9 @@ MLT_API void mlt_module_free(ModuleHandle m) { delete m; }
 
 MLT_API ModuleHandle mlt_sequential_new() {
   MLT_TRY
-  auto m = std::make_unique<Module>();
-  m->seq = torch::nn::Sequential();
+  torch::nn::Sequential seq;
+  auto m = mlt::Module::of(seq);
+  m->seq = seq;
   return m.release();
   MLT_CATCH(nullptr)
 }
@@ -61,7 +38,7 @@ MLT_API ModuleHandle mlt_sequential_new() {
 MLT_API int32_t mlt_sequential_add(ModuleHandle m, int32_t kind, int64_t a, int64_t b, int64_t c,
                                    double p) {
   MLT_TRY
-  TORCH_CHECK(!m->is_jit(), "layers can only be added to a Sequential built by mlnet-lion");
+  TORCH_CHECK(m->seq, "layers can only be added to a Sequential built by mlnet-lion");
   switch (kind) {
     case 0:
       TORCH_CHECK(a > 0 && b > 0, "Linear needs positive sizes, got ", a, " -> ", b);
@@ -80,7 +57,7 @@ MLT_API int32_t mlt_sequential_add(ModuleHandle m, int32_t kind, int64_t a, int6
 
 MLT_API ModuleHandle mlt_jit_load(const char* path, int32_t device_type, int32_t device_index) {
   MLT_TRY
-  auto m = std::make_unique<Module>();
+  auto m = std::make_unique<mlt::Module>();
   m->jit = std::make_unique<torch::jit::Module>(
       torch::jit::load(std::string(path), mlt_device(device_type, device_index)));
   return m.release();
@@ -97,20 +74,20 @@ MLT_API TensorHandle mlt_module_forward(ModuleHandle m, TensorHandle x) {
                 ", expected a single tensor");
     return mlt_wrap(out.toTensor());
   }
-  return mlt_wrap(m->seq->forward(*x));
+  return mlt_wrap(m->forward(*x));
   MLT_CATCH(nullptr)
 }
 
 MLT_API int32_t mlt_module_train(ModuleHandle m, int32_t on) {
   MLT_TRY
   if (m->is_jit()) m->jit->train(on != 0);
-  else m->seq->train(on != 0);
+  else m->nn->train(on != 0);
   return 0;
   MLT_CATCH(-1)
 }
 
 MLT_API int32_t mlt_module_is_training(ModuleHandle m) {
-  return (m->is_jit() ? m->jit->is_training() : m->seq->is_training()) ? 1 : 0;
+  return (m->is_jit() ? m->jit->is_training() : m->nn->is_training()) ? 1 : 0;
 }
 
 // Moves parameters and buffers in place: existing parameter handles follow the move.
@@ -118,7 +95,7 @@ MLT_API int32_t mlt_module_to(ModuleHandle m, int32_t device_type, int32_t devic
   MLT_TRY
   const auto device = mlt_device(device_type, device_index);
   if (m->is_jit()) m->jit->to(device);
-  else m->seq->to(device);
+  else m->nn->to(device);
   return 0;
   MLT_CATCH(-1)
 }

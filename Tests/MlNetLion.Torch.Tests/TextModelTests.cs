@@ -1,0 +1,234 @@
+namespace MlNetLion.Torch.Tests;
+
+[TestClass]
+public sealed class TextModelTests
+{
+    private static TextTransformerOptions SmallTransformer(double dropout = 0, bool normFirst = true) => new()
+    {
+        VocabularySize = 20, Classes = 3, MaxLength = 16, EmbeddingDim = 16, Heads = 2, Layers = 2,
+        FeedForwardDim = 32, Dropout = dropout, NormFirst = normFirst,
+    };
+
+    private static BagOfNgramsOptions SmallBag(int hidden = 0) => new() { VocabularySize = 20, Classes = 3, EmbeddingDim = 8, HiddenDim = hidden };
+
+    /// <summary>
+    /// Rows of 3 to 8 tokens padded to 8: noise tokens 4..19 and one signal token 1, 2 or 3 at a
+    /// random position, whose value minus one is the label.
+    /// </summary>
+    private static (Tensor Ids, Tensor Labels, long[] Truth) SignalTokens(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var ids = new long[rows * 8];
+        var labels = new long[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            var length = random.Next(3, 9);
+            for (var t = 0; t < length; t++) ids[r * 8 + t] = random.Next(4, 20);
+            labels[r] = random.Next(3);
+            ids[r * 8 + random.Next(length)] = labels[r] + 1;
+        }
+        return (Tensor.From(ids, rows, 8), Tensor.From(labels), labels);
+    }
+
+    private static Tensor PadRight(long[] ids, int rows, int length, int extra)
+    {
+        var padded = new long[rows * (length + extra)];
+        for (var r = 0; r < rows; r++) Array.Copy(ids, r * length, padded, r * (length + extra), length);
+        return Tensor.From(padded, rows, length + extra);
+    }
+
+    private static IEnumerable<Module> EveryTextModel()
+    {
+        yield return Models.TextTransformer(SmallTransformer());
+        yield return Models.TextTransformer(SmallTransformer(normFirst: false));
+        yield return Models.BagOfNgrams(SmallBag());
+        yield return Models.BagOfNgrams(SmallBag(hidden: 16));
+    }
+
+    [TestMethod]
+    public void TextModels_MapIdsOfAnyLengthToLogits()
+    {
+        Torch.ManualSeed(1);
+        foreach (var model in EveryTextModel())
+        {
+            using var m = model;
+            foreach (var length in new[] { 1, 5, 16 })
+            {
+                using var ids = Tensor.Full([4, length], 7, ScalarType.Int64);
+                using var logits = m.Forward(ids);
+                CollectionAssert.AreEqual(new long[] { 4, 3 }, logits.Shape);
+                Assert.IsTrue(logits.AllFinite());
+            }
+        }
+    }
+
+    [TestMethod]
+    public void TextModels_IgnoreAppendedPadding()
+    {
+        Torch.ManualSeed(2);
+        var (ids, labels, _) = SignalTokens(6, seed: 3);
+        using var __ = ids;
+        using var ___ = labels;
+        var raw = ids.ToArray<long>();
+        foreach (var model in EveryTextModel())
+        {
+            using var m = model;
+            m.Eval();
+            var plain = ModelTraining.Logits(m, ids);
+            using var padded = PadRight(raw, 6, 8, extra: 8);
+            var withPadding = ModelTraining.Logits(m, padded);
+            Assert.IsTrue(ModelTraining.MaxDifference(plain, withPadding) < 1e-5, "logits change with padding");
+        }
+    }
+
+    [TestMethod]
+    public void TextModels_GiveFiniteLogitsForRowsOfPaddingOnly()
+    {
+        Torch.ManualSeed(3);
+        foreach (var model in EveryTextModel())
+        {
+            using var m = model;
+            m.Eval();
+            using var ids = Tensor.From(new long[] { 0, 0, 0, 5, 6, 0 }, 2, 3);
+            using var logits = m.Forward(ids);
+            Assert.IsTrue(logits.AllFinite());
+        }
+    }
+
+    [TestMethod]
+    public void TextTransformer_NamesParametersLikePyTorch()
+    {
+        using var m = Models.TextTransformer(SmallTransformer());
+        var names = m.NamedParameters.Select(p => p.Name).ToArray();
+        foreach (var expected in new[]
+                 {
+                     "embed.weight", "pos.weight", "encoder.layers.0.self_attn.in_proj_weight",
+                     "encoder.layers.0.self_attn.out_proj.weight", "encoder.layers.1.linear1.weight",
+                     "encoder.layers.1.linear2.bias", "encoder.layers.1.norm1.weight", "encoder.layers.1.norm2.bias",
+                     "norm.weight", "head.weight", "head.bias",
+                 })
+            CollectionAssert.Contains(names, expected);
+        ModelTraining.AssertDecayExemptionsAreNamed(m);
+        CollectionAssert.AreEqual(new long[] { 20, 16 }, m.NamedParameters.Single(p => p.Name == "embed.weight").Tensor.Shape);
+        CollectionAssert.AreEqual(new long[] { 16, 16 }, m.NamedParameters.Single(p => p.Name == "pos.weight").Tensor.Shape);
+        CollectionAssert.AreEqual(new long[] { 3, 16 }, m.NamedParameters.Single(p => p.Name == "head.weight").Tensor.Shape);
+        CollectionAssert.AreEqual(new float[16], m.NamedParameters[0].Tensor.ToArray<float>()[..16], "padding row starts at zero");
+    }
+
+    [TestMethod]
+    public void BagOfNgrams_NamesParameters()
+    {
+        using var linear = Models.BagOfNgrams(SmallBag());
+        CollectionAssert.AreEqual(new[] { "embed.weight", "head.weight", "head.bias" }, linear.NamedParameters.Select(p => p.Name).ToArray());
+        using var hidden = Models.BagOfNgrams(SmallBag(hidden: 16));
+        CollectionAssert.AreEqual(new[] { "embed.weight", "hidden.weight", "hidden.bias", "head.weight", "head.bias" },
+            hidden.NamedParameters.Select(p => p.Name).ToArray());
+        ModelTraining.AssertDecayExemptionsAreNamed(hidden);
+        Assert.AreEqual(20 * 8 + 16 * 8 + 16 + 3 * 16 + 3L, hidden.ParameterCount);
+    }
+
+    [TestMethod]
+    public void BagOfNgrams_AveragesTheEmbeddingsOfItsIds()
+    {
+        using var m = Models.BagOfNgrams(SmallBag() with { EmbeddingDim = 1, Classes = 1 });
+        using (Torch.NoGrad())
+        {
+            m.NamedParameters[0].Tensor.Copy_(Tensor.From(Enumerable.Range(0, 20).Select(i => (float)i).ToArray(), 20, 1));
+            m.NamedParameters[1].Tensor.Fill_(1);
+            m.NamedParameters[2].Tensor.Fill_(0);
+        }
+        using var ids = Tensor.From(new long[] { 2, 4, 0, 9, 0, 0 }, 2, 3);
+        // mean(2, 4) = 3 and mean(9) = 9: padding is left out of the mean, not counted as a zero.
+        CollectionAssert.AreEqual(new[] { 3f, 9f }, ModelTraining.Logits(m, ids));
+    }
+
+    [TestMethod]
+    public void TextModels_LearnWhichSignalTokenARowHas()
+    {
+        var (ids, labels, truth) = SignalTokens(96, seed: 4);
+        using var _ = ids;
+        using var __ = labels;
+        (Module Model, double Lr, int Steps)[] runs =
+        [
+            (Models.TextTransformer(SmallTransformer()), 0.1, 40),
+            (Models.BagOfNgrams(SmallBag() with { EmbeddingDim = 16 }), 5, 40),
+        ];
+        foreach (var (model, lr, steps) in runs)
+        {
+            Torch.ManualSeed(5);
+            using var m = model;
+            var (first, last) = ModelTraining.GradientDescent(m, ids, labels, steps, lr);
+            Assert.IsTrue(last < 0.25 * first, $"loss fell from {first} to {last} only");
+            var (test, testLabels, testTruth) = SignalTokens(96, seed: 9);
+            using var ___ = test;
+            using var ____ = testLabels;
+            var accuracy = ModelTraining.Accuracy(m, test, testTruth);
+            Assert.IsTrue(accuracy > 0.8, $"held-out accuracy {accuracy} (chance 1/3)");
+        }
+    }
+
+    [TestMethod]
+    public void TextTransformer_DropoutActsInTrainingOnly()
+    {
+        Torch.ManualSeed(6);
+        using var m = Models.TextTransformer(SmallTransformer(dropout: 0.5));
+        using var ids = Tensor.Full([2, 6], 9, ScalarType.Int64);
+        var a = ModelTraining.Logits(m, ids);
+        var b = ModelTraining.Logits(m, ids);
+        Assert.IsTrue(ModelTraining.MaxDifference(a, b) > 1e-4, "training mode draws new dropout masks");
+        m.Eval();
+        CollectionAssert.AreEqual(ModelTraining.Logits(m, ids), ModelTraining.Logits(m, ids));
+    }
+
+    [TestMethod]
+    public void TextModels_SameSeedSameWeights_AndStateRoundTrips()
+    {
+        var path = Path.Combine(TestSupport.TempDirectory(), "text.state");
+        Torch.ManualSeed(7);
+        using var a = Models.TextTransformer(SmallTransformer());
+        Torch.ManualSeed(7);
+        using var same = Models.TextTransformer(SmallTransformer());
+        foreach (var (p, q) in a.NamedParameters.Zip(same.NamedParameters))
+            CollectionAssert.AreEqual(p.Tensor.ToArray<float>(), q.Tensor.ToArray<float>(), p.Name);
+        a.SaveState(path);
+        Torch.ManualSeed(8);
+        using var b = Models.TextTransformer(SmallTransformer());
+        using var ids = Tensor.From(new long[] { 3, 4, 5, 0, 6, 7, 8, 9 }, 2, 4);
+        a.Eval();
+        b.Eval();
+        CollectionAssert.AreNotEqual(ModelTraining.Logits(a, ids), ModelTraining.Logits(b, ids));
+        b.LoadState(path);
+        CollectionAssert.AreEqual(ModelTraining.Logits(a, ids), ModelTraining.Logits(b, ids));
+        b.To(Device.Cpu);
+        CollectionAssert.AreEqual(ModelTraining.Logits(a, ids), ModelTraining.Logits(b, ids));
+    }
+
+    [TestMethod]
+    public void TextModels_RejectBadInputWithClearErrors()
+    {
+        using var m = Models.TextTransformer(SmallTransformer());
+        using var outOfVocabulary = Tensor.From(new long[] { 1, 20 }, 1, 2);
+        StringAssert.Contains(Assert.ThrowsExactly<TorchException>(() => m.Forward(outOfVocabulary)).Message, "token id 20");
+        using var tooLong = Tensor.Ones([1, 17], ScalarType.Int64);
+        StringAssert.Contains(Assert.ThrowsExactly<TorchException>(() => m.Forward(tooLong)).Message, "maximum length");
+        using var floats = Tensor.Ones([1, 4]);
+        StringAssert.Contains(Assert.ThrowsExactly<TorchException>(() => m.Forward(floats)).Message, "int64");
+        using var bag = Models.BagOfNgrams(SmallBag());
+        using var negative = Tensor.From(new long[] { -1, 2 }, 1, 2);
+        StringAssert.Contains(Assert.ThrowsExactly<TorchException>(() => bag.Forward(negative)).Message, "token id -1");
+    }
+
+    [TestMethod]
+    public void TextOptions_OutOfRange_NameTheOption()
+    {
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Models.TextTransformer(SmallTransformer() with { Heads = 3 }));
+        Assert.AreEqual(nameof(TextTransformerOptions.EmbeddingDim), e.ParamName);
+        StringAssert.Contains(e.Message, "multiple of Heads (3)");
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Models.TextTransformer(SmallTransformer() with { VocabularySize = 1 }));
+        Assert.AreEqual(nameof(TextTransformerOptions.VocabularySize), e.ParamName);
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Models.TextTransformer(SmallTransformer() with { Dropout = 1 }));
+        Assert.AreEqual(nameof(TextTransformerOptions.Dropout), e.ParamName);
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Models.BagOfNgrams(SmallBag() with { HiddenDim = -1 }));
+        Assert.AreEqual(nameof(BagOfNgramsOptions.HiddenDim), e.ParamName);
+    }
+}
