@@ -3,10 +3,13 @@
 #   libtorch-dev   the engine (libtorch 1.13.1: C++ API, autograd, TorchScript) our native shim links
 #   python3-torch  the same libtorch for Python: makes TorchScript fixtures in tests, PyTorch baselines
 #   cmake, g++     build the native shim (the managed build runs them itself)
+#   libopencv-imgcodecs-dev, libopencv-imgproc-dev   image decoding/resizing in the shim
+#   libopenblas0-openmp   a fast BLAS for libtorch's matmuls (Debian's default reference BLAS makes
+#                  the transformer ~9x slower); it takes over libblas.so.3 through update-alternatives
 # The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 
-packages=(libtorch-dev python3-torch cmake g++ make)
+packages=(libtorch-dev python3-torch cmake g++ make libopencv-imgcodecs-dev libopencv-imgproc-dev libopenblas0-openmp)
 
 missing=()
 for p in "${packages[@]}"; do
