@@ -15,6 +15,7 @@ public sealed class MLContext
         Seed = seed;
         Data = new DataOperationsCatalog(this);
         MulticlassClassification = new MulticlassClassificationCatalog(this);
+        Model = new ModelOperationsCatalog(this);
     }
 
     /// <summary>The seed given at construction, or null for a random one per use.</summary>
@@ -25,6 +26,9 @@ public sealed class MLContext
 
     /// <summary>Multiclass trainers and evaluation.</summary>
     public MulticlassClassificationCatalog MulticlassClassification { get; }
+
+    /// <summary>Saving, loading and prediction engines.</summary>
+    public ModelOperationsCatalog Model { get; }
 
     /// <summary>Messages from loading, training and evaluation (ML.NET's <c>MLContext.Log</c>).</summary>
     public event EventHandler<LoggingEventArgs>? Log;

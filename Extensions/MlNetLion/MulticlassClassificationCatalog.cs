@@ -1,13 +1,41 @@
+using MlNetLion.Data;
 using MlNetLion.Evaluation;
+using MlNetLion.Trainers;
 
 namespace MlNetLion;
 
-/// <summary>Multiclass classification: evaluation now, trainers as they land (ML.NET's <c>MLContext.MulticlassClassification</c>).</summary>
+/// <summary>Multiclass classification: trainers and evaluation (ML.NET's <c>MLContext.MulticlassClassification</c>).</summary>
 public sealed class MulticlassClassificationCatalog
 {
     private readonly MLContext _context;
 
-    internal MulticlassClassificationCatalog(MLContext context) => _context = context;
+    internal MulticlassClassificationCatalog(MLContext context)
+    {
+        _context = context;
+        Trainers = new MulticlassClassificationTrainers(context);
+    }
+
+    /// <summary>The trainers.</summary>
+    public MulticlassClassificationTrainers Trainers { get; }
+
+    /// <summary>
+    /// Evaluates scored data (the output of <see cref="ClassificationModel.Transform"/>) against its label
+    /// column, with ML.NET's metrics.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data was not scored by a model, a column is missing, or a label is not one of the model's classes.</exception>
+    public MulticlassClassificationMetrics Evaluate(IDataView data, string labelColumnName = "Label", string scoreColumnName = "Score", int topKPredictionCount = 1)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data is not ClassificationPredictions scored)
+            throw new ArgumentException("Evaluate needs scored data: pass model.Transform(data).", nameof(data));
+        var labelColumn = data.GetColumn(labelColumnName, "label column");
+        data.GetColumn(scoreColumnName, "score column", typeof(float[]));
+        var map = scored.Model.Labels;
+        var labels = new int[data.Count];
+        for (var i = 0; i < data.Count; i++)
+            labels[i] = map.IndexOf(map.Convert(labelColumn.GetValue(data.GetRow(i))), $"in row {i} of the evaluated data");
+        return Evaluate(labels, scored.Scores, scored.Model.ClassNames, topKPredictionCount);
+    }
 
     /// <summary>Computes ML.NET's multiclass metrics from actual class indices and per-class probabilities.</summary>
     public MulticlassClassificationMetrics Evaluate(IReadOnlyList<int> labels, IReadOnlyList<float[]> scores,
@@ -17,4 +45,26 @@ public sealed class MulticlassClassificationCatalog
         _context.Write(LogSeverity.Info, "Evaluate", metrics.ToString());
         return metrics;
     }
+}
+
+/// <summary>The multiclass trainers (ML.NET's <c>MulticlassClassification.Trainers</c>).</summary>
+public sealed class MulticlassClassificationTrainers
+{
+    private readonly MLContext _context;
+
+    internal MulticlassClassificationTrainers(MLContext context) => _context = context;
+
+    /// <summary>A text classifier (transformer encoder by default) trained with Lion unless another optimizer is chosen.</summary>
+    public TextClassificationTrainer TextClassification(TextClassificationOptions? options = null) => new(_context, options ?? new TextClassificationOptions());
+
+    /// <summary>A text classifier reading <paramref name="sentence1ColumnName"/> and <paramref name="labelColumnName"/>.</summary>
+    public TextClassificationTrainer TextClassification(string labelColumnName, string sentence1ColumnName, int maxEpoch = 10) =>
+        TextClassification(new TextClassificationOptions { LabelColumnName = labelColumnName, Sentence1ColumnName = sentence1ColumnName, MaxEpoch = maxEpoch });
+
+    /// <summary>An image classifier (residual CNN) trained with Lion unless another optimizer is chosen.</summary>
+    public ImageClassificationTrainer ImageClassification(ImageClassificationOptions? options = null) => new(_context, options ?? new ImageClassificationOptions());
+
+    /// <summary>An image classifier reading <paramref name="imageColumnName"/> and <paramref name="labelColumnName"/>.</summary>
+    public ImageClassificationTrainer ImageClassification(string labelColumnName, string imageColumnName, int maxEpoch = 10) =>
+        ImageClassification(new ImageClassificationOptions { LabelColumnName = labelColumnName, ImageColumnName = imageColumnName, MaxEpoch = maxEpoch });
 }

@@ -163,4 +163,14 @@ public sealed class ImageDecoderTests
         using var flat = Tensor.Zeros([4, 4]);
         Assert.ThrowsExactly<TorchException>(() => ImageEncoder.Encode(flat));
     }
+
+    [TestMethod]
+    public void Decode_WithoutSize_KeepsTheImagesOwnSize()
+    {
+        using var image = Tensor.Rand([3, 5, 7]);
+        using var rgb = ImageDecoder.Decode(Encode(image), ImageColor.Rgb);
+        CollectionAssert.AreEqual(new long[] { 3, 5, 7 }, rgb.Shape);
+        using var gray = ImageDecoder.Decode(Encode(image), ImageColor.Grayscale);
+        CollectionAssert.AreEqual(new long[] { 1, 5, 7 }, gray.Shape);
+    }
 }

@@ -23,11 +23,13 @@ void init_opencv() {
 }
 
 // Decodes to a continuous float32 Mat of height x width x channels (1 = gray, 3 = RGB).
+// A width and height of 0 keep the image's own size.
 cv::Mat decode(const uint8_t* data, int64_t length, int64_t width, int64_t height, int64_t channels) {
   init_opencv();
   TORCH_CHECK(channels == 1 || channels == 3, "images decode to 1 (grayscale) or 3 (RGB) channels, got ",
               channels);
-  TORCH_CHECK(width >= 1 && height >= 1, "the decoded size must be positive, got ", width, "x", height);
+  const bool native_size = width == 0 && height == 0;
+  TORCH_CHECK(native_size || (width >= 1 && height >= 1), "the decoded size must be positive, got ", width, "x", height);
   TORCH_CHECK(data != nullptr && length > 0, "the image could not be decoded: it has no bytes");
   TORCH_CHECK(length <= INT32_MAX, "the image could not be decoded: ", length, " bytes is too large");
   const cv::Mat buffer(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t*>(data));
@@ -59,7 +61,7 @@ cv::Mat decode(const uint8_t* data, int64_t length, int64_t width, int64_t heigh
                  have == 1 ? cv::COLOR_GRAY2RGB : have == 3 ? cv::COLOR_BGR2RGB : cv::COLOR_BGRA2RGB);
   }
 
-  if (converted.cols == width && converted.rows == height) return converted.isContinuous() ? converted : converted.clone();
+  if (native_size || (converted.cols == width && converted.rows == height)) return converted.isContinuous() ? converted : converted.clone();
   const bool shrinking = width <= converted.cols && height <= converted.rows;
   cv::Mat resized;
   cv::resize(converted, resized, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0,
@@ -80,7 +82,7 @@ MLT_API TensorHandle mlt_image_decode(const uint8_t* data, int64_t length, int64
                                       int64_t height, int32_t channels) {
   MLT_TRY
   const cv::Mat m = decode(data, length, width, height, channels);
-  auto out = at::empty({channels, height, width}, at::kFloat);
+  auto out = at::empty({channels, m.rows, m.cols}, at::kFloat);
   copy_chw(m, out);
   return mlt_wrap(std::move(out));
   MLT_CATCH(nullptr)

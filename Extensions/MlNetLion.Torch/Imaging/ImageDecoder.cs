@@ -26,6 +26,15 @@ public static class ImageDecoder
             return new Tensor(NativeMethods.Check(NativeMethods.mlt_image_decode(p, bytes.Length, width, height, (int)color)));
     }
 
+    /// <summary>Decodes the bytes of an image file at its own size into a new CPU tensor [channels, height, width].</summary>
+    /// <exception cref="TorchException">The bytes are not an image OpenCV can decode (the message says so).</exception>
+    public static unsafe Tensor Decode(ReadOnlySpan<byte> bytes, ImageColor color = ImageColor.Rgb)
+    {
+        CheckColor(color);
+        fixed (byte* p = bytes)
+            return new Tensor(NativeMethods.Check(NativeMethods.mlt_image_decode(p, bytes.Length, 0, 0, (int)color)));
+    }
+
     /// <summary>Reads and decodes an image file (see <see cref="Decode(ReadOnlySpan{byte}, int, int, ImageColor)"/>).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TorchException">The file is not an image OpenCV can decode (the message names the file).</exception>

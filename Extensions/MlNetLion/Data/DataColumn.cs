@@ -31,6 +31,22 @@ public sealed class DataColumn
 
     internal void SetValue(object row, object? value) => _set(row, value);
 
+    /// <summary>A read-only column computed from a row (e.g. the scores a model adds).</summary>
+    internal static DataColumn Computed(string name, Type type, Func<object, object?> get) =>
+        new(name, type, null, get, (_, _) => throw new InvalidOperationException($"Column '{name}' is computed and cannot be set."));
+
+    /// <summary>The column called <paramref name="name"/> in <paramref name="schema"/>, checked against <paramref name="allowedTypes"/>.</summary>
+    internal static DataColumn Find(IReadOnlyList<DataColumn> schema, string name, string role, Type[] allowedTypes, string owner)
+    {
+        var column = schema.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException(
+            $"The {role} '{name}' was not found in {owner}. Existing columns: {string.Join(", ", schema.Select(c => $"'{c.Name}' ({c.Type.Name})"))}.",
+            nameof(name));
+        if (allowedTypes.Length > 0 && !allowedTypes.Contains(column.Type))
+            throw new ArgumentException(
+                $"The {role} '{name}' has type {column.Type.Name}; expected {string.Join(" or ", allowedTypes.Select(t => t.Name))}.", nameof(name));
+        return column;
+    }
+
     /// <summary>The columns of <typeparamref name="TRow"/>, in declaration order.</summary>
     public static IReadOnlyList<DataColumn> Of<TRow>() => Of(typeof(TRow));
 

@@ -1,0 +1,61 @@
+namespace MlNetLion.Trainers;
+
+/// <summary>The text network.</summary>
+public enum TextModelArchitecture
+{
+    /// <summary>Token embedding + learned positions + pre-norm transformer encoder layers + masked mean pooling + linear head.</summary>
+    Transformer,
+    /// <summary>Averaged embeddings of words and hashed word pairs (fastText-like): fast, strong on small data.</summary>
+    BagOfNgrams,
+}
+
+/// <summary>Options of the text classification trainer (ML.NET's <c>TextClassificationTrainer.Options</c> names where they exist).</summary>
+public sealed class TextClassificationOptions : ClassificationTrainerOptions
+{
+    /// <summary>The text column (string). Default "Sentence1", as in ML.NET.</summary>
+    public string Sentence1ColumnName { get; set; } = "Sentence1";
+
+    /// <summary>The network.</summary>
+    public TextModelArchitecture Architecture { get; set; } = TextModelArchitecture.Transformer;
+
+    /// <summary>Tokens kept per text (longer texts are truncated).</summary>
+    public int MaxLength { get; set; } = 256;
+
+    /// <summary>The most words the vocabulary learned from the training data holds.</summary>
+    public int MaxVocabularySize { get; set; } = 30_000;
+
+    /// <summary>Words seen fewer times in the training data map to "unknown".</summary>
+    public int MinWordCount { get; set; } = 2;
+
+    /// <summary>Size of token embeddings and of the transformer's hidden state.</summary>
+    public int EmbeddingDim { get; set; } = 128;
+
+    /// <summary>Transformer encoder layers.</summary>
+    public int Layers { get; set; } = 2;
+
+    /// <summary>Attention heads per layer (must divide <see cref="EmbeddingDim"/>).</summary>
+    public int Heads { get; set; } = 4;
+
+    /// <summary>Width of the transformer's feed-forward blocks.</summary>
+    public int FeedForwardDim { get; set; } = 256;
+
+    /// <summary>Dropout rate.</summary>
+    public double Dropout { get; set; } = 0.1;
+
+    /// <summary>Hash buckets for word pairs (bag-of-n-grams model).</summary>
+    public int NgramBuckets { get; set; } = 1 << 18;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrWhiteSpace(Sentence1ColumnName)) throw new ArgumentException("Sentence1ColumnName must name the text column.", nameof(Sentence1ColumnName));
+        Require(MaxLength >= 1, nameof(MaxLength), MaxLength, "at least 1");
+        Require(MaxVocabularySize >= 1, nameof(MaxVocabularySize), MaxVocabularySize, "at least 1");
+        Require(MinWordCount >= 1, nameof(MinWordCount), MinWordCount, "at least 1");
+        Require(NgramBuckets >= 1, nameof(NgramBuckets), NgramBuckets, "at least 1");
+    }
+
+    internal override string Fingerprint() =>
+        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}";
+}
