@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Unicode;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -21,40 +23,50 @@ internal static class TextLoader
             BadDataFound = null,
             IgnoreBlankLines = true,
         };
-        var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(path, strictUtf8, detectEncodingFromByteOrderMarks: true);
+        var bytes = File.ReadAllBytes(path);
+        CheckUtf8(bytes, path);
+        using var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var parser = new CsvParser(reader, config);
 
         var columns = DataColumn.Of<TRow>();
         if (columns.Count == 0) throw new ArgumentException($"{typeof(TRow).Name} has no public properties or fields to load into.");
         int[]? indices = null;
         var rows = new List<TRow>();
-        try
+        while (parser.Read())
         {
-            while (parser.Read())
+            var fields = parser.Record!;
+            if (indices is null)
             {
-                var fields = parser.Record!;
-                if (indices is null)
-                {
-                    indices = ResolveIndices(columns, hasHeader ? fields : null, path);
-                    if (hasHeader) continue;
-                }
-                var row = new TRow();
-                for (var c = 0; c < columns.Count; c++)
-                {
-                    var i = indices[c];
-                    if (i >= fields.Length)
-                        throw new FormatException($"{path}, line {parser.RawRow}: column '{columns[c].Name}' is field {i}, but the line has only {fields.Length} fields (separator '{Escape(separator)}').");
-                    columns[c].SetValue(row, Convert(fields[i], columns[c], path, parser.RawRow));
-                }
-                rows.Add(row);
+                indices = ResolveIndices(columns, hasHeader ? fields : null, path);
+                if (hasHeader) continue;
             }
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidDataException($"{path}, line {parser.RawRow + 1}: the text is not valid UTF-8 ({e.Message}).", e);
+            var row = new TRow();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var i = indices[c];
+                if (i >= fields.Length)
+                    throw new FormatException($"{path}, line {parser.RawRow}: column '{columns[c].Name}' is field {i}, but the line has only {fields.Length} fields (separator '{Escape(separator)}').");
+                columns[c].SetValue(row, Convert(fields[i], columns[c], path, parser.RawRow));
+            }
+            rows.Add(row);
         }
         return rows;
+    }
+
+    /// <summary>Throws, naming the line and byte, at the first byte sequence that is not UTF-8.</summary>
+    private static void CheckUtf8(ReadOnlySpan<byte> bytes, string path)
+    {
+        if (Utf8.IsValid(bytes)) return;
+        Span<char> chars = stackalloc char[4096];
+        var offset = 0;
+        while (true)
+        {
+            var status = Utf8.ToUtf16(bytes[offset..], chars, out var read, out _, replaceInvalidSequences: false);
+            offset += read;
+            if (status == OperationStatus.InvalidData || status == OperationStatus.NeedMoreData) break;
+        }
+        var line = 1 + bytes[..offset].Count((byte)'\n');
+        throw new InvalidDataException($"{path}, line {line}: the text is not valid UTF-8 (byte 0x{bytes[offset]:X2} at offset {offset}); save the file as UTF-8.");
     }
 
     private static int[] ResolveIndices(IReadOnlyList<DataColumn> columns, string[]? header, string path) =>

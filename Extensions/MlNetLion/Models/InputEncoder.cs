@@ -34,8 +34,8 @@ internal abstract class InputEncoder
         var kind = reader.ReadString();
         return kind switch
         {
-            "text" => TextEncoder.LoadBody(reader),
-            "image" => ImageEncoder.LoadBody(reader),
+            "text" => TextInputEncoder.LoadBody(reader),
+            "image" => ImageInputEncoder.LoadBody(reader),
             _ => throw new InvalidDataException($"The model's input encoder '{kind}' is not known to this version."),
         };
     }

@@ -46,7 +46,7 @@ public sealed class ImageClassificationTrainer : ClassificationTrainer
         var color = Options.Color ?? (samples.Count > 0 && samples.All(s => s.Gray) ? ImageColor.Grayscale : ImageColor.Rgb);
         Log($"images: {width}x{height} {color}");
         var channels = (int)color;
-        return new ImageEncoder(Options.ImageColumnName, width, height, color, new float[channels], Enumerable.Repeat(1f, channels).ToArray());
+        return new ImageInputEncoder(Options.ImageColumnName, width, height, color, new float[channels], Enumerable.Repeat(1f, channels).ToArray());
     }
 
     private static (int Width, int Height, bool Gray)? Probe(object? value)
@@ -76,11 +76,11 @@ public sealed class ImageClassificationTrainer : ClassificationTrainer
     }
 
     private protected override void OnFeaturized(InputEncoder encoder, IEnumerable<object> features) =>
-        ((ImageEncoder)encoder).FitNormalization(features);
+        ((ImageInputEncoder)encoder).FitNormalization(features);
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes)
     {
-        var image = (ImageEncoder)encoder;
+        var image = (ImageInputEncoder)encoder;
         var cnn = new ResidualCnnOptions
         {
             Classes = classes, InChannels = image.Channels, Width = Options.ModelWidth, Depth = Options.ModelDepth,

@@ -28,12 +28,12 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         var tokenizer = WordTokenizer.Learn(values.OfType<string>(), Options.MaxVocabularySize, Options.MinWordCount);
         Log($"vocabulary: {tokenizer.Words.Count} words");
         var buckets = Options.Architecture == TextModelArchitecture.BagOfNgrams ? Options.NgramBuckets : 0;
-        return new TextEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, buckets);
+        return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, buckets);
     }
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes)
     {
-        var vocabulary = ((TextEncoder)encoder).InputVocabularySize;
+        var vocabulary = ((TextInputEncoder)encoder).InputVocabularySize;
         if (Options.Architecture == TextModelArchitecture.BagOfNgrams)
         {
             var bag = new BagOfNgramsOptions { VocabularySize = vocabulary, Classes = classes, EmbeddingDim = Options.EmbeddingDim, Dropout = Options.Dropout };

@@ -8,7 +8,7 @@ namespace MlNetLion;
 /// <see cref="NgramBuckets"/> &gt; 0 (the bag-of-n-grams model) each adjacent word pair also gets a hashed
 /// id after the vocabulary, so the model sees bigrams.
 /// </summary>
-internal sealed class TextEncoder(string columnName, WordTokenizer tokenizer, int maxLength, int ngramBuckets) : InputEncoder(columnName)
+internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenizer, int maxLength, int ngramBuckets) : InputEncoder(columnName)
 {
     public override string Kind => "text";
     public override Type[] AllowedTypes => [typeof(string)];
@@ -72,12 +72,12 @@ internal sealed class TextEncoder(string columnName, WordTokenizer tokenizer, in
         Tokenizer.Save(writer);
     }
 
-    public static TextEncoder LoadBody(BinaryReader reader)
+    public static TextInputEncoder LoadBody(BinaryReader reader)
     {
         var column = reader.ReadString();
         var maxLength = reader.ReadInt32();
         var buckets = reader.ReadInt32();
         if (maxLength < 1 || buckets < 0) throw new InvalidDataException($"The model's text settings are damaged (max length {maxLength}, buckets {buckets}).");
-        return new TextEncoder(column, WordTokenizer.Load(reader), maxLength, buckets);
+        return new TextInputEncoder(column, WordTokenizer.Load(reader), maxLength, buckets);
     }
 }

@@ -9,7 +9,7 @@ namespace MlNetLion;
 /// each image is kept as 8-bit pixels at the model's size, and batches are normalised with the
 /// per-channel mean and standard deviation of the training images, stored in the model.
 /// </summary>
-internal sealed class ImageEncoder(string columnName, int width, int height, ImageColor color, float[] mean, float[] std) : InputEncoder(columnName)
+internal sealed class ImageInputEncoder(string columnName, int width, int height, ImageColor color, float[] mean, float[] std) : InputEncoder(columnName)
 {
     public override string Kind => "image";
     public override Type[] AllowedTypes => [typeof(string), typeof(byte[]), typeof(RawImage)];
@@ -45,7 +45,7 @@ internal sealed class ImageEncoder(string columnName, int width, int height, Ima
         }
         catch (Exception e) when (e is TorchException or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            problem = $"the image cannot be read ({e.Message.Split('\n')[0]})";
+            problem = $"the image{(value is string p ? $" '{p}'" : "")} cannot be read ({e.Message.Split('\n')[0]})";
             return null;
         }
     }
@@ -153,7 +153,7 @@ internal sealed class ImageEncoder(string columnName, int width, int height, Ima
         }
     }
 
-    public static ImageEncoder LoadBody(BinaryReader reader)
+    public static ImageInputEncoder LoadBody(BinaryReader reader)
     {
         var column = reader.ReadString();
         int width = reader.ReadInt32(), height = reader.ReadInt32(), color = reader.ReadInt32();
@@ -166,6 +166,6 @@ internal sealed class ImageEncoder(string columnName, int width, int height, Ima
             mean[c] = reader.ReadSingle();
             std[c] = reader.ReadSingle();
         }
-        return new ImageEncoder(column, width, height, (ImageColor)color, mean, std);
+        return new ImageInputEncoder(column, width, height, (ImageColor)color, mean, std);
     }
 }
