@@ -78,10 +78,13 @@ struct EncoderImpl : nn::Module {
 TORCH_MODULE(Encoder);
 
 // embed + positions -> N encoder layers (key-padding mask from id 0) -> masked mean pooling ->
-// LayerNorm -> dropout -> Linear head.
+// LayerNorm -> dropout -> Linear head. With `wide`, a bag-of-words linear model over the same ids
+// (an EmbeddingBag of per-class weights, mean over the tokens, zero-initialised) is added to the
+// logits, as in wide & deep models: it learns word-class evidence as fast as a logistic regression,
+// which small data sets need, while the encoder learns what word order and context add.
 struct TextTransformerImpl : nn::Module {
   TextTransformerImpl(int64_t vocab, int64_t max_len, int64_t dim, int64_t heads, int64_t n_layers,
-                      int64_t ff, double dropout, bool norm_first, int64_t classes)
+                      int64_t ff, double dropout, bool norm_first, int64_t classes, bool wide)
       : vocab(vocab), max_len(max_len) {
     embed = register_module("embed", nn::Embedding(nn::EmbeddingOptions(vocab, dim).padding_idx(0)));
     pos = register_module("pos", nn::Embedding(max_len, dim));
@@ -92,6 +95,12 @@ struct TextTransformerImpl : nn::Module {
     norm = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({dim})));
     drop = register_module("dropout", nn::Dropout(dropout));
     head = register_module("head", nn::Linear(dim, classes));
+    if (wide) {
+      this->wide = register_module(
+          "wide", nn::EmbeddingBag(nn::EmbeddingBagOptions(vocab, classes).mode(torch::kMean).padding_idx(0)));
+      at::NoGradGuard no_grad;
+      this->wide->weight.zero_();
+    }
     // BERT's initialisation for the embeddings: N(0, 0.02), padding row zero.
     at::NoGradGuard no_grad;
     embed->weight.normal_(0.0, 0.02);
@@ -118,10 +127,12 @@ struct TextTransformerImpl : nn::Module {
     h = h.transpose(0, 1);  // libtorch 1.13's attention is sequence-first: [T, B, E]
     for (const auto& layer : *encoder->layers) h = layer->as<EncoderLayer>()->forward(h, pad);
     h = h.transpose(0, 1);  // [B, T, E]
-    return head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
+    auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
+    return wide ? logits + wide->forward(ids) : logits;
   }
 
   int64_t vocab, max_len;
+  nn::EmbeddingBag wide{nullptr};
   nn::Embedding embed{nullptr}, pos{nullptr};
   Encoder encoder{nullptr};
   nn::LayerNorm norm{nullptr};
@@ -164,7 +175,8 @@ TORCH_MODULE(BagOfNgrams);
 // Transformer-encoder text classifier; ids [B, T] (0 = pad, T <= max_len) -> logits [B, classes].
 MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, int64_t dim,
                                               int64_t heads, int64_t layers, int64_t ff,
-                                              double dropout, int32_t norm_first, int64_t classes) {
+                                              double dropout, int32_t norm_first, int64_t classes,
+                                              int32_t wide) {
   MLT_TRY
   TORCH_CHECK(vocab >= 2, "vocabulary size must be at least 2 (id 0 is padding), got ", vocab);
   TORCH_CHECK(max_len >= 1, "maximum length must be positive, got ", max_len);
@@ -175,7 +187,7 @@ MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, in
   TORCH_CHECK(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got ", dropout);
   TORCH_CHECK(classes >= 1, "classes must be positive, got ", classes);
   return mlt::Module::of(TextTransformer(vocab, max_len, dim, heads, layers, ff, dropout,
-                                         norm_first != 0, classes))
+                                         norm_first != 0, classes, wide != 0))
       .release();
   MLT_CATCH(nullptr)
 }

@@ -37,6 +37,11 @@ public sealed record TextTransformerOptions
     /// learning rates; false gives the original post-norm layers. Default true.</summary>
     public bool NormFirst { get; init; } = true;
 
+    /// <summary>Adds a bag-of-words linear model over the same ids to the logits (parameter "wide.weight",
+    /// [vocabulary, classes], zero-initialised): wide &amp; deep, so word evidence is learned as fast as by a
+    /// logistic regression. Default false.</summary>
+    public bool Wide { get; init; }
+
     internal void Validate()
     {
         ModelOptionChecks.AtLeast(VocabularySize, 2, nameof(VocabularySize), "id 0 is padding, so at least one real token");

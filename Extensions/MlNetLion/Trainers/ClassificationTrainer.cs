@@ -185,7 +185,7 @@ public abstract class ClassificationTrainer
                 }
                 if (ClipNorm is { } maxNorm) optimizer.ClipGradNorm(maxNorm);
                 optimizer.Step();
-                optimizer.ZeroGrad(setToNone: true);
+                optimizer.ZeroGrad();
                 schedule.Step();
                 state.GlobalStep++;
                 state.EpochStep = step + 1;

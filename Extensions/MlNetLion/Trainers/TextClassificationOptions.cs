@@ -39,6 +39,9 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     /// <summary>Width of the transformer's feed-forward blocks.</summary>
     public int FeedForwardDim { get; set; } = 256;
 
+    /// <summary>Adds a bag-of-words linear path to the transformer's logits (wide &amp; deep), which small data sets need.</summary>
+    public bool WideBagOfWords { get; set; } = true;
+
     /// <summary>Dropout rate.</summary>
     public double Dropout { get; set; } = 0.1;
 
@@ -57,5 +60,5 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     }
 
     internal override string Fingerprint() =>
-        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}";
+        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}";
 }

@@ -43,6 +43,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         {
             VocabularySize = vocabulary, Classes = classes, MaxLength = Options.MaxLength, EmbeddingDim = Options.EmbeddingDim,
             Heads = Options.Heads, Layers = Options.Layers, FeedForwardDim = Options.FeedForwardDim, Dropout = Options.Dropout,
+            Wide = Options.WideBagOfWords,
         };
         return (Torch.Models.TextTransformer(transformer), ModelArchitecture.Of(transformer));
     }
