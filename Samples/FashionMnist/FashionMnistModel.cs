@@ -8,7 +8,6 @@ public static class FashionMnistModel
     /// <summary>Fashion-MNIST's class names, by label index.</summary>
     public static readonly string[] ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private static readonly Dictionary<string, Lazy<PredictionEngine<ModelInput, ModelOutput>>> Engines = [];
 
     /// <summary>One image to classify.</summary>
     public sealed class ModelInput
@@ -31,18 +30,6 @@ public static class FashionMnistModel
     }
 
     /// <summary>Predicts with the model at <paramref name="modelPath"/> (loaded once and kept).</summary>
-    public static ModelOutput Predict(ModelInput input, string modelPath)
-    {
-        Lazy<PredictionEngine<ModelInput, ModelOutput>> engine;
-        lock (Engines)
-        {
-            if (!Engines.TryGetValue(modelPath, out engine!))
-                Engines[modelPath] = engine = new(() =>
-                {
-                    var ctx = new MLContext();
-                    return ctx.Model.CreatePredictionEngine<ModelInput, ModelOutput>(ctx.Model.Load(modelPath));
-                });
-        }
-        return engine.Value.Predict(input);
-    }
+    public static ModelOutput Predict(ModelInput input, string modelPath) =>
+        ModelFileEngines<ModelInput, ModelOutput>.For(modelPath).Predict(input);
 }

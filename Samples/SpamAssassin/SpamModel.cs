@@ -3,7 +3,6 @@ namespace MlNetLion.Samples;
 /// <summary>Model Builder-style consumption code: input and output classes and a Predict method.</summary>
 public static class SpamModel
 {
-    private static readonly Dictionary<string, Lazy<PredictionEngine<ModelInput, ModelOutput>>> Engines = [];
 
     /// <summary>A mail to classify.</summary>
     public sealed class ModelInput
@@ -26,18 +25,6 @@ public static class SpamModel
     }
 
     /// <summary>Predicts with the model at <paramref name="modelPath"/> (loaded once and kept).</summary>
-    public static ModelOutput Predict(ModelInput input, string modelPath)
-    {
-        Lazy<PredictionEngine<ModelInput, ModelOutput>> engine;
-        lock (Engines)
-        {
-            if (!Engines.TryGetValue(modelPath, out engine!))
-                Engines[modelPath] = engine = new(() =>
-                {
-                    var ctx = new MLContext();
-                    return ctx.Model.CreatePredictionEngine<ModelInput, ModelOutput>(ctx.Model.Load(modelPath));
-                });
-        }
-        return engine.Value.Predict(input);
-    }
+    public static ModelOutput Predict(ModelInput input, string modelPath) =>
+        ModelFileEngines<ModelInput, ModelOutput>.For(modelPath).Predict(input);
 }
