@@ -45,6 +45,9 @@ public abstract class ClassificationTrainer
     private protected virtual bool ThrowOnUnusableInput => false;
     private protected abstract InputEncoder CreateEncoder(IReadOnlyList<object?> values);
     private protected abstract (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes);
+    /// <summary>A learning-rate multiplier for a parameter (e.g. the text model's wide path, which starts at zero).</summary>
+    private protected virtual double LearningRateScale(NamedTensor parameter) => 1;
+
     private protected virtual void OnFeaturized(InputEncoder encoder, IEnumerable<object> features) { }
 
     /// <summary>
@@ -109,10 +112,9 @@ public abstract class ClassificationTrainer
     {
         var o = TrainerOptions;
         var network = model.Module;
-        var decay = network.NamedParameters.Where(DecaysWeights).ToArray();
-        var noDecay = network.NamedParameters.Where(p => !DecaysWeights(p)).ToArray();
-        var settings = OptimizerChoice(Defaults);
-        using var optimizer = settings.Build(decay, noDecay, Lookahead);
+        var sets = network.NamedParameters.GroupBy(p => (Decay: DecaysWeights(p), Scale: LearningRateScale(p)))
+            .Select(g => new ParameterSet([.. g], g.Key.Decay, g.Key.Scale)).ToArray();
+        using var optimizer = OptimizerChoice(Defaults).Build(sets, Lookahead);
         if (o.NumberOfThreads is { } threads) optimizer.MaxThreads = threads;
         var lookahead = optimizer as Lookahead;
         var stepsPerEpoch = (train.Count + o.BatchSize - 1) / o.BatchSize;

@@ -42,6 +42,10 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     /// <summary>Adds a bag-of-words linear path to the transformer's logits (wide &amp; deep), which small data sets need.</summary>
     public bool WideBagOfWords { get; set; } = true;
 
+    /// <summary>The wide path's learning rate as a multiple of the optimizer's (it starts at zero and must
+    /// grow to logistic-regression-sized weights within a few epochs).</summary>
+    public double WideLearningRateScale { get; set; } = 30;
+
     /// <summary>Dropout rate.</summary>
     public double Dropout { get; set; } = 0.1;
 
@@ -56,9 +60,10 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
         Require(MaxLength >= 1, nameof(MaxLength), MaxLength, "at least 1");
         Require(MaxVocabularySize >= 1, nameof(MaxVocabularySize), MaxVocabularySize, "at least 1");
         Require(MinWordCount >= 1, nameof(MinWordCount), MinWordCount, "at least 1");
+        Require(WideLearningRateScale > 0, nameof(WideLearningRateScale), WideLearningRateScale, "positive");
         Require(NgramBuckets >= 1, nameof(NgramBuckets), NgramBuckets, "at least 1");
     }
 
     internal override string Fingerprint() =>
-        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}";
+        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}|{WideLearningRateScale}";
 }

@@ -23,6 +23,9 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
     private protected override string InputRole => "text column";
     private protected override Type[] InputTypes => [typeof(string)];
 
+    private protected override double LearningRateScale(NamedTensor parameter) =>
+        parameter.Name == "wide.weight" ? Options.WideLearningRateScale : 1;
+
     private protected override InputEncoder CreateEncoder(IReadOnlyList<object?> values)
     {
         var tokenizer = WordTokenizer.Learn(values.OfType<string>(), Options.MaxVocabularySize, Options.MinWordCount);

@@ -33,7 +33,11 @@ public static class TrainerExtensions
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
-        return Set(trainer, _ => new OptimizerSettings { Create = create, Description = description });
+        return Set(trainer, _ => new OptimizerSettings
+        {
+            Description = description,
+            Create = sets => create([.. sets.Where(s => s.Decay).SelectMany(s => s.Parameters)], [.. sets.Where(s => !s.Decay).SelectMany(s => s.Parameters)]),
+        });
     }
 
     /// <summary>Wraps the chosen optimizer (chosen before or after this call) in Lookahead (Zhang et al. 2019): every
