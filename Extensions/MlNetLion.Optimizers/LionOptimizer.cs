@@ -38,19 +38,21 @@ public sealed class LionOptimizer : Optimizer
     public LionOptimizer(IEnumerable<Tensor> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
         : this(parameters, new LionOptions { LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, WeightDecay = weightDecay }) { }
 
+    internal override bool ChecksGradientsInKernels => true;
+
     /// <inheritdoc />
     protected override unsafe void Update(IReadOnlyList<ParameterUpdate> updates)
     {
-        var kernels = new List<Kernel>(updates.Count);
+        var kernels = new List<CheckedKernel<Kernel>>(updates.Count);
         foreach (var u in updates)
         {
             var o = u.Group.Options;
             double lr = o["lr"], b1 = o["beta1"], b2 = o["beta2"], wd = o["weight_decay"];
             var m = StateTensor(u, "exp_avg");
             if (CanFuse(u) && FusedTensors.IsFusable(m))
-                kernels.Add(new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient), FusedTensors.Pointer(m),
-                    u.Parameter.NumberOfElements, lr, b1, b2, wd));
-            else
+                kernels.Add(Checked(u, new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient), FusedTensors.Pointer(m),
+                    u.Parameter.NumberOfElements, lr, b1, b2, wd)));
+            else if (!RejectsDeferredCheck(u))
                 StepTensorOps(u.Parameter, u.Gradient, m, lr, b1, b2, wd);
         }
         RunFused(kernels);
