@@ -30,10 +30,12 @@ public sealed class AdamWOptimizer : Optimizer
     public AdamWOptimizer(IEnumerable<ParamGroup> groups, AdamWOptions? defaults = null)
         : base(groups, defaults ?? new AdamWOptions()) { }
 
+    internal override bool ChecksGradientsInKernels => true;
+
     /// <inheritdoc />
     protected override unsafe void Update(IReadOnlyList<ParameterUpdate> updates)
     {
-        var kernels = new List<Kernel>(updates.Count);
+        var kernels = new List<CheckedKernel<Kernel>>(updates.Count);
         foreach (var u in updates)
         {
             var o = u.Group.Options;
@@ -45,9 +47,9 @@ public sealed class AdamWOptimizer : Optimizer
             var vmax = amsgrad ? StateTensor(u, "max_exp_avg_sq") : null;
             var c = new Constants(o["lr"], o["beta1"], o["beta2"], o["eps"], o["weight_decay"], step);
             if (CanFuse(u) && FusedTensors.IsFusable(m) && FusedTensors.IsFusable(v) && (vmax is null || FusedTensors.IsFusable(vmax)))
-                kernels.Add(new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient), FusedTensors.Pointer(m),
-                    FusedTensors.Pointer(v), vmax is null ? null : FusedTensors.Pointer(vmax), u.Parameter.NumberOfElements, c));
-            else
+                kernels.Add(Checked(u, new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient), FusedTensors.Pointer(m),
+                    FusedTensors.Pointer(v), vmax is null ? null : FusedTensors.Pointer(vmax), u.Parameter.NumberOfElements, c)));
+            else if (!RejectsDeferredCheck(u))
                 StepTensorOps(u.Parameter, u.Gradient, m, v, vmax, c);
         }
         RunFused(kernels);

@@ -38,19 +38,21 @@ public sealed class LionOptimizer : Optimizer
     public LionOptimizer(IEnumerable<Tensor> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
         : this(parameters, new LionOptions { LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2, WeightDecay = weightDecay }) { }
 
+    internal override bool ChecksGradientsInKernels => true;
+
     /// <inheritdoc />
     protected override unsafe void Update(IReadOnlyList<ParameterUpdate> updates)
     {
-        var kernels = new List<Kernel>(updates.Count);
+        var kernels = new List<CheckedKernel<Kernel>>(updates.Count);
         foreach (var u in updates)
         {
             var o = u.Group.Options;
             double lr = o["lr"], b1 = o["beta1"], b2 = o["beta2"], wd = o["weight_decay"];
             var m = StateTensor(u, "exp_avg");
             if (CanFuse(u) && FusedTensors.IsFusable(m))
-                kernels.Add(new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient), FusedTensors.Pointer(m),
-                    u.Parameter.NumberOfElements, lr, b1, b2, wd));
-            else
+                kernels.Add(Checked(u, new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient), FusedTensors.Pointer(m),
+                    u.Parameter.NumberOfElements, lr, b1, b2, wd)));
+            else if (!RejectsDeferredCheck(u))
                 StepTensorOps(u.Parameter, u.Gradient, m, lr, b1, b2, wd);
         }
         RunFused(kernels);
@@ -77,9 +79,12 @@ public sealed class LionOptimizer : Optimizer
     /// c is rounded per operation (no fma), m uses one fma, θ − η·sign(c) is exact before its single rounding:
     /// bit-identical to the tensor ops.
     /// </summary>
+    /// <remarks>η·sign(c) is built with bit operations (η with c's sign bit, or +0 where c is ±0 or NaN) and
+    /// subtracted: θ' − η·sign(c) rounds exactly as fma(sign(c), −η, θ') since the product is exact, and
+    /// θ' − (+0) keeps a −0 weight. Fewer dependent ops and a two-vector loop leave more room for the loads.</remarks>
     private readonly unsafe struct Kernel(float* p, float* g, float* m, long length, double lr, double b1, double b2, double wd) : IFusedKernel
     {
-        private readonly float _decay = (float)(1 - lr * wd), _negLr = (float)-lr,
+        private readonly float _decay = (float)(1 - lr * wd), _lr = (float)lr, _negLr = (float)-lr,
             _b1 = (float)b1, _oneMinusB1 = (float)(1 - b1), _b2 = (float)b2, _oneMinusB2 = (float)(1 - b2);
 
         public long Length => length;
@@ -88,31 +93,41 @@ public sealed class LionOptimizer : Optimizer
         public void Run(long start, int count)
         {
             float* pp = p + start, gg = g + start, mm = m + start;
-            var decay = Vector256.Create(_decay);
-            var negLr = Vector256.Create(_negLr);
-            var vb1 = Vector256.Create(_b1);
-            var v1b1 = Vector256.Create(_oneMinusB1);
-            var vb2 = Vector256.Create(_b2);
-            var v1b2 = Vector256.Create(_oneMinusB2);
-            var one = Vector256.Create(1f);
-            var i = 0;
-            for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
+            var c = new Constants(_decay, _lr, _b1, _oneMinusB1, _b2, _oneMinusB2);
+            const int n = 8;
+            nint i = 0;
+            for (; i <= count - 2 * n; i += 2 * n)
             {
-                var gv = Vector256.Load(gg + i);
-                var mv = Vector256.Load(mm + i);
-                var c = mv * vb1 + gv * v1b1;
-                var sign = (one & Vector256.GreaterThan(c, Vector256<float>.Zero)) - (one & Vector256.LessThan(c, Vector256<float>.Zero));
-                Vector256.Store(Vector256.FusedMultiplyAdd(sign, negLr, Vector256.Load(pp + i) * decay), pp + i);
-                Vector256.Store(Vector256.FusedMultiplyAdd(gv, v1b2, mv * vb2), mm + i);
+                Update(pp + i, gg + i, mm + i, c);
+                Update(pp + i + n, gg + i + n, mm + i + n, c);
             }
+            for (; i <= count - n; i += n) Update(pp + i, gg + i, mm + i, c);
             for (; i < count; i++)
             {
                 float gv = gg[i], mv = mm[i];
-                var c = mv * _b1 + gv * _oneMinusB1;
-                float sign = c > 0 ? 1 : c < 0 ? -1 : 0;
+                var cv = mv * _b1 + gv * _oneMinusB1;
+                float sign = cv > 0 ? 1 : cv < 0 ? -1 : 0;
                 pp[i] = MathF.FusedMultiplyAdd(sign, _negLr, pp[i] * _decay);
                 mm[i] = MathF.FusedMultiplyAdd(gv, _oneMinusB2, mv * _b2);
             }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Update(float* pp, float* gg, float* mm, in Constants k)
+        {
+            var gv = Vector256.Load(gg);
+            var mv = Vector256.Load(mm);
+            var c = mv * k.B1 + gv * k.OneMinusB1;                                  // c ← β1·m + (1 − β1)·g
+            var step = ((c & k.SignBit) ^ k.Lr) & Vector256.GreaterThan(Vector256.AndNot(c, k.SignBit), Vector256<float>.Zero);
+            Vector256.Store(Vector256.Load(pp) * k.Decay - step, pp);               // θ ← θ·(1 − η·λ) − η·sign(c)
+            Vector256.Store(Vector256.FusedMultiplyAdd(gv, k.OneMinusB2, mv * k.B2), mm); // m ← β2·m + (1 − β2)·g
+        }
+
+        private readonly struct Constants(float decay, float lr, float b1, float oneMinusB1, float b2, float oneMinusB2)
+        {
+            public readonly Vector256<float> Decay = Vector256.Create(decay), Lr = Vector256.Create(lr), B1 = Vector256.Create(b1),
+                OneMinusB1 = Vector256.Create(oneMinusB1), B2 = Vector256.Create(b2), OneMinusB2 = Vector256.Create(oneMinusB2),
+                SignBit = Vector256.Create(-0f);
         }
     }
 }

@@ -83,7 +83,8 @@ public sealed class Lookahead : Optimizer
     public override int MaxThreads { get => _inner.MaxThreads; set => _inner.MaxThreads = value; }
 
     /// <summary>One inner step, then a sync if it was the k-th since the last one. Returns false (and
-    /// counts nothing) when the inner optimizer skipped the step.</summary>
+    /// counts nothing) when the inner optimizer skipped the step; when it rejected the step with a
+    /// <see cref="NonFiniteGradientException"/>, that propagates before anything is counted or synced.</summary>
     public override bool Step()
     {
         ThrowIfDisposed();

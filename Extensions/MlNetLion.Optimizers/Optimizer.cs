@@ -13,11 +13,14 @@ namespace MlNetLion.Optimizers;
 /// ops) or <see cref="Update(IReadOnlyList{ParameterUpdate})"/> (all parameters of a step at once).
 /// Keep per-parameter state in <see cref="ParameterUpdate.State"/>; it is saved and loaded for you.
 /// Updates run under <see cref="MlNetLion.Torch.Torch.NoGrad"/>.</para>
-/// <para><b>A step</b> (1) collects the parameters that have a gradient (others are skipped), (2) checks
-/// every gradient for NaN/±∞ and applies <see cref="NonFiniteGradients"/> before anything changes, then
-/// (3) updates. On CPU float32 contiguous tensors the built-in optimizers run one fused, vectorised pass
-/// per parameter on up to <see cref="MaxThreads"/> threads; elsewhere (CUDA, other dtypes or layouts, or
-/// <see cref="ForceTensorOps"/>) the same arithmetic runs as in-place libtorch ops.</para>
+/// <para><b>A step</b> (1) collects the parameters that have a gradient (others are skipped), (2) checks the
+/// gradients for NaN/±∞ and (3) updates. On CPU float32 contiguous tensors the built-in optimizers run one
+/// fused, vectorised pass per parameter on up to <see cref="MaxThreads"/> threads; elsewhere (CUDA, other
+/// dtypes or layouts, or <see cref="ForceTensorOps"/>) the same arithmetic runs as in-place libtorch ops.
+/// Under <see cref="NonFiniteGradientPolicy.SkipStep"/>, and for gradients that take the tensor ops, (2) is
+/// a separate pass before anything changes; under the default <see cref="NonFiniteGradientPolicy.Throw"/>
+/// the fused kernels check each slice of a gradient right before updating it, so a rejected step may be
+/// partially applied (see <see cref="Step"/>).</para>
 /// </remarks>
 public abstract class Optimizer : IDisposable
 {
@@ -113,7 +116,26 @@ public abstract class Optimizer : IDisposable
     /// Applies one update to every parameter that has a gradient. Returns false when the step was skipped
     /// because a gradient was not finite and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.SkipStep"/>.
     /// </summary>
-    /// <exception cref="NonFiniteGradientException">A gradient holds NaN/±∞ under the <c>Throw</c> policy; nothing changed.</exception>
+    /// <remarks>
+    /// <para>No NaN or ±∞ from a gradient is ever written into a weight or the optimizer state. How a step
+    /// with such a gradient ends depends on <see cref="NonFiniteGradients"/>:</para>
+    /// <para><see cref="NonFiniteGradientPolicy.SkipStep"/>: every gradient is checked before anything is
+    /// updated (one extra read of each gradient); the step changes nothing but <see cref="SkippedSteps"/>.</para>
+    /// <para><see cref="NonFiniteGradientPolicy.Throw"/> (default): on the built-in optimizers' fused CPU path
+    /// the check is folded into the update kernels, which scan each 4 KiB slice of a gradient right before
+    /// updating it (nearly free: the slice is then in L1). A non-finite value stops the step: its slice is not
+    /// written, no slice is started after that (slices already running on other threads finish), and
+    /// <see cref="NonFiniteGradientException"/> names the lowest-index parameter whose gradient is not finite. The step may then be PARTIALLY applied: other
+    /// parameters, and other slices of the same parameter, may already hold their new weights and state
+    /// (<see cref="NonFiniteGradientException.MayBePartiallyApplied"/> is true); <see cref="StepCount"/> does
+    /// not advance (AdamW's per-parameter step counts of this step do). Treat the exception as the end of
+    /// the run, or restore weights and <see cref="LoadStateDict(OptimizerStateDict)"/> from a checkpoint;
+    /// use <see cref="NonFiniteGradientPolicy.SkipStep"/> to keep training through bad steps. Gradients on the
+    /// tensor-op path (CUDA, other dtypes or layouts, <see cref="ForceTensorOps"/>) and all gradients of
+    /// optimizers derived outside this library are checked before anything changes, as under SkipStep.</para>
+    /// </remarks>
+    /// <exception cref="NonFiniteGradientException">A gradient holds NaN/±∞ under the <c>Throw</c> policy; see
+    /// remarks for what may have changed.</exception>
     public virtual bool Step()
     {
         ThrowIfDisposed();
@@ -127,17 +149,31 @@ public abstract class Optimizer : IDisposable
                 if (grad is not null) updates.Add(new ParameterUpdate(i, g, _groups[g], tensor, grad, _states[i]));
             }
             foreach (var group in _groups) group.Options.ValidateCombination();
-            var bad = SkipFiniteCheck ? null : FirstNonFinite(updates);
-            if (bad is not null)
+            FiniteGuard? guard = null;
+            if (!SkipFiniteCheck)
             {
-                if (NonFiniteGradients == NonFiniteGradientPolicy.SkipStep)
+                var inKernel = NonFiniteGradients == NonFiniteGradientPolicy.Throw && ChecksGradientsInKernels;
+                if (inKernel)
                 {
-                    SkippedSteps++;
-                    return false;
+                    guard = new FiniteGuard(_parameters.Length);
+                    foreach (var u in updates)
+                        if (CanFuse(u)) u.DeferredCheck = guard;
                 }
-                throw new NonFiniteGradientException(bad.Index, bad.GroupIndex, _parameters[bad.Index].Name, bad.Parameter.Shape);
+                var bad = FirstNonFinite(updates, includeDeferred: false);
+                if (bad is not null)
+                {
+                    if (NonFiniteGradients == NonFiniteGradientPolicy.SkipStep)
+                    {
+                        SkippedSteps++;
+                        return false;
+                    }
+                    // Nothing changed yet; name the lowest-index bad parameter, deferred ones included.
+                    if (inKernel) bad = FirstNonFinite(updates, includeDeferred: true)!;
+                    throw NonFinite(bad.Index, partiallyApplied: false);
+                }
             }
             using (MlNetLion.Torch.Torch.NoGrad()) Update(updates);
+            if (guard?.FirstRejected is >= 0 and var rejected) throw NonFinite(rejected, partiallyApplied: true);
             StepCount++;
             return true;
         }
@@ -145,6 +181,12 @@ public abstract class Optimizer : IDisposable
         {
             foreach (var u in updates) u.Gradient.Dispose();
         }
+    }
+
+    private NonFiniteGradientException NonFinite(int index, bool partiallyApplied)
+    {
+        var (tensor, group, name) = _parameters[index];
+        return new NonFiniteGradientException(index, group, name, tensor.Shape, partiallyApplied);
     }
 
     /// <summary>Updates all parameters of one step (those with a gradient). The default calls
@@ -215,19 +257,41 @@ public abstract class Optimizer : IDisposable
         FusedLoop.Run(kernels, MaxThreads);
     }
 
-    /// <summary>Benchmark-only: leaves out the finite-gradient pre-check (one extra read of every gradient),
-    /// to measure the update kernels alone. Never set in library code.</summary>
+    /// <summary>True for optimizers whose fused kernels are built with <see cref="Checked"/> and whose
+    /// tensor-op fallback calls <see cref="RejectsDeferredCheck"/>: under the Throw policy their fusable
+    /// gradients are checked inside the kernels instead of in a separate pass before the step.</summary>
+    internal virtual bool ChecksGradientsInKernels => false;
+
+    /// <summary><paramref name="kernel"/> for <paramref name="update"/>, checking the gradient slice by slice
+    /// before updating it when the step deferred that check to the kernel.</summary>
+    internal static unsafe CheckedKernel<TKernel> Checked<TKernel>(ParameterUpdate update, TKernel kernel) where TKernel : struct, IFusedKernel =>
+        new(kernel, FusedTensors.Pointer(update.Gradient), update.Index, update.DeferredCheck);
+
+    /// <summary>For an update whose check was deferred to a kernel but that takes the tensor ops after all
+    /// (its state is not fusable): checks the gradient now. True when it is not finite: then the update must
+    /// be left out (the step throws after the others).</summary>
+    internal static bool RejectsDeferredCheck(ParameterUpdate update)
+    {
+        var guard = update.DeferredCheck;
+        if (guard is null) return false;
+        if (!update.Gradient.AllFinite()) guard.Reject(update.Index);
+        return guard.Stopped;
+    }
+
+    /// <summary>Benchmark-only: leaves out every finite-gradient check (the pre-check pass and the in-kernel
+    /// one), to measure the update kernels alone. Never set in library code.</summary>
     internal bool SkipFiniteCheck { get; set; }
 
     /// <summary>How many parameter updates (and syncs) took the fused kernels so far; for tests.</summary>
     internal long FusedParameterCount { get; private set; }
 
-    private unsafe ParameterUpdate? FirstNonFinite(List<ParameterUpdate> updates)
+    private unsafe ParameterUpdate? FirstNonFinite(List<ParameterUpdate> updates, bool includeDeferred)
     {
         var flags = new int[updates.Count];
         var kernels = new List<FiniteCheckKernel>();
         for (var i = 0; i < updates.Count; i++)
         {
+            if (!includeDeferred && updates[i].DeferredCheck is not null) continue;
             var g = updates[i].Gradient;
             if (!ForceTensorOps && FusedTensors.IsFusable(g))
                 kernels.Add(new FiniteCheckKernel(FusedTensors.Pointer(g), g.NumberOfElements, i, flags));

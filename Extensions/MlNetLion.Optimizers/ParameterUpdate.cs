@@ -1,3 +1,4 @@
+using MlNetLion.Optimizers.Fused;
 using MlNetLion.Torch;
 
 namespace MlNetLion.Optimizers;
@@ -35,4 +36,8 @@ public sealed class ParameterUpdate
 
     /// <summary>Its state (empty before the first update).</summary>
     public ParamState State { get; }
+
+    /// <summary>Set when this gradient was not pre-checked for NaN/±∞: the fused kernel checks it (under
+    /// <see cref="NonFiniteGradientPolicy.Throw"/>, for the built-in optimizers' fused path).</summary>
+    internal FiniteGuard? DeferredCheck { get; set; }
 }

@@ -26,10 +26,12 @@ public sealed class SgdOptimizer : Optimizer
     public SgdOptimizer(IEnumerable<ParamGroup> groups, SgdOptions? defaults = null)
         : base(groups, defaults ?? new SgdOptions()) { }
 
+    internal override bool ChecksGradientsInKernels => true;
+
     /// <inheritdoc />
     protected override unsafe void Update(IReadOnlyList<ParameterUpdate> updates)
     {
-        var kernels = new List<Kernel>(updates.Count);
+        var kernels = new List<CheckedKernel<Kernel>>(updates.Count);
         foreach (var u in updates)
         {
             var o = u.Group.Options;
@@ -38,9 +40,9 @@ public sealed class SgdOptimizer : Optimizer
             var first = mu != 0 && u.State.TensorOrNull("momentum_buffer") is null;
             var b = mu != 0 ? StateTensor(u, "momentum_buffer") : null;
             if (CanFuse(u) && (b is null || FusedTensors.IsFusable(b)))
-                kernels.Add(new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient),
-                    b is null ? null : FusedTensors.Pointer(b), u.Parameter.NumberOfElements, lr, mu, damp, wd, nesterov, first));
-            else
+                kernels.Add(Checked(u, new Kernel(FusedTensors.Pointer(u.Parameter), FusedTensors.Pointer(u.Gradient),
+                    b is null ? null : FusedTensors.Pointer(b), u.Parameter.NumberOfElements, lr, mu, damp, wd, nesterov, first)));
+            else if (!RejectsDeferredCheck(u))
                 StepTensorOps(u.Parameter, u.Gradient, b, lr, mu, damp, wd, nesterov, first);
         }
         RunFused(kernels);

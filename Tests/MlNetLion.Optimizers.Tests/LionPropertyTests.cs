@@ -71,6 +71,24 @@ public sealed class LionPropertyTests
         }).Check(Quick);
     }
 
+    /// <summary>Where c is ±0 the weight keeps its bits, −0 included, on both paths; elsewhere it moves by ±lr.</summary>
+    [TestMethod]
+    public void SignedZeros_AndZeroDirection_AreBitExact()
+    {
+        // 40 values: the vector loop (two vectors at a time, then one) and the scalar tail.
+        var w = Enumerable.Range(0, 40).Select(i => (i % 4) switch { 0 => 0f, 1 => -0f, 2 => 1.5f, _ => -1.5f }).ToArray();
+        var g = Enumerable.Range(0, 40).Select(i => (i / 4 % 4) switch { 0 => 0f, 1 => -0f, 2 => 0.5f, _ => -0.5f }).ToArray();
+        foreach (var tensorOps in new[] { false, true })
+        {
+            using var p = TestUtil.Param(w);
+            using var opt = new LionOptimizer([p], learningRate: 0.25) { ForceTensorOps = tensorOps };
+            TestUtil.SetGrad(p, g);
+            opt.Step();
+            var expected = w.Select((x, i) => g[i] > 0 ? x - 0.25f : g[i] < 0 ? x + 0.25f : x).ToArray();
+            TestUtil.AssertBitEqual(expected, p.ToArray<float>(), tensorOps ? "tensor ops" : "fused");
+        }
+    }
+
     [TestMethod]
     public void ParametersWithoutGradient_AreSkipped_AndZeroGradientsAreNot()
     {

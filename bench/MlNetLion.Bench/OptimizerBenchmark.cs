@@ -12,8 +12,9 @@ internal sealed record Row(string Optimizer, string Path, long Params, int Threa
 /// <summary>
 /// Times one optimizer step on float32 parameters: the fused path, the tensor-op path (ForceTensorOps)
 /// and the memory-traffic floor (<see cref="MemoryPass"/>) over the same bytes, side by side in one run.
-/// "fused-unchecked" is the fused step without the finite-gradient pre-check (an extra 4-byte read per
-/// parameter that the library always does): it shows what the update kernel itself costs.
+/// "fused" is the default configuration (the Throw policy: the finite-gradient check is folded into the
+/// update kernels); "fused-skipstep" is the SkipStep policy, whose separate pre-check pass reads every
+/// gradient once more; "fused-unchecked" leaves out every check: what the update kernel itself costs.
 /// </summary>
 internal static class OptimizerBenchmark
 {
@@ -29,34 +30,62 @@ internal static class OptimizerBenchmark
 
     public static IEnumerable<Row> Run(IReadOnlyList<long> sizes, int threads, double secondsPerMeasurement, IReadOnlyCollection<string>? only)
     {
+        var specs = Specs.Where(s => only is null || only.Contains(s.Name)).ToArray();
         foreach (var n in sizes)
         {
             using var param = Tensor.Randn([n], ScalarType.Float32, requiresGrad: true);
             using (var g = Tensor.Randn([n]))
                 param.Grad = g;
-            foreach (var spec in Specs.Where(s => only is null || only.Contains(s.Name)))
+            var opts = specs.Select(s => s.Create([param])).ToArray();
+            var copies = specs.Select(s => new CopyFloor(n, s.UpdatedArrays, s.LookaheadK, threads)).ToArray();
+            try
             {
-                var bytes = 4.0 * (2 * spec.UpdatedArrays + 1) + (spec.LookaheadK > 0 ? 16.0 / spec.LookaheadK : 0);
-                using var opt = spec.Create([param]);
-                opt.MaxThreads = threads;
-                using var copy = new CopyFloor(n, spec.UpdatedArrays, spec.LookaheadK, threads);
-                var cycle = Math.Max(1, spec.LookaheadK);
-                // The fused step and its memory floor are sampled in turn, so that load from other processes
-                // hits both alike; the (much slower) tensor-op path is timed on its own afterwards.
-                var kernelOnly = opt is Lookahead la ? la.InnerOptimizer : opt;
-                var medians = TimeInterleaved(secondsPerMeasurement, cycle, opt.Step, copy.Step, () =>
+                // Every fused configuration of every optimizer and each memory floor are sampled in turn, so that
+                // load from other processes hits all alike (and Lion/AdamW compares like with like); the (much
+                // slower) tensor-op paths are timed on their own afterwards.
+                var steps = new List<(int Cycle, Func<bool> Step)>();
+                for (var i = 0; i < specs.Length; i++)
                 {
-                    kernelOnly.SkipFiniteCheck = true;
-                    try { return opt.Step(); }
-                    finally { kernelOnly.SkipFiniteCheck = false; }
-                });
-                opt.ForceTensorOps = true;
-                var tensorOps = TimeInterleaved(secondsPerMeasurement, cycle, opt.Step);
-                var stateBytes = StateBytes(opt) / (double)n;
-                yield return Make(spec.Name, "fused", n, threads, medians[0].Seconds, bytes, stateBytes, medians[0].Samples);
-                yield return Make(spec.Name, "tensor-ops", n, threads, tensorOps[0].Seconds, bytes, stateBytes, tensorOps[0].Samples);
-                yield return Make(spec.Name, "copy", n, threads, medians[1].Seconds, bytes, 0, medians[1].Samples);
-                yield return Make(spec.Name, "fused-unchecked", n, threads, medians[2].Seconds, bytes, stateBytes, medians[2].Samples);
+                    var opt = opts[i];
+                    opt.MaxThreads = threads;
+                    var cycle = Math.Max(1, specs[i].LookaheadK);
+                    var kernelOnly = opt is Lookahead la ? la.InnerOptimizer : opt;
+                    steps.Add((cycle, opt.Step));
+                    steps.Add((cycle, copies[i].Step));
+                    steps.Add((cycle, () =>
+                    {
+                        opt.NonFiniteGradients = NonFiniteGradientPolicy.SkipStep;
+                        try { return opt.Step(); }
+                        finally { opt.NonFiniteGradients = NonFiniteGradientPolicy.Throw; }
+                    }));
+                    steps.Add((cycle, () =>
+                    {
+                        kernelOnly.SkipFiniteCheck = true;
+                        try { return opt.Step(); }
+                        finally { kernelOnly.SkipFiniteCheck = false; }
+                    }));
+                }
+                var medians = TimeInterleaved(secondsPerMeasurement * specs.Length, [.. steps]);
+                for (var i = 0; i < specs.Length; i++)
+                {
+                    var spec = specs[i];
+                    var opt = opts[i];
+                    var bytes = 4.0 * (2 * spec.UpdatedArrays + 1) + (spec.LookaheadK > 0 ? 16.0 / spec.LookaheadK : 0);
+                    opt.ForceTensorOps = true;
+                    var tensorOps = TimeInterleaved(secondsPerMeasurement, (Math.Max(1, spec.LookaheadK), opt.Step))[0];
+                    var stateBytes = StateBytes(opt) / (double)n;
+                    var m = medians[(4 * i)..(4 * i + 4)];
+                    yield return Make(spec.Name, "fused", n, threads, m[0].Seconds, bytes, stateBytes, m[0].Samples);
+                    yield return Make(spec.Name, "tensor-ops", n, threads, tensorOps.Seconds, bytes, stateBytes, tensorOps.Samples);
+                    yield return Make(spec.Name, "copy", n, threads, m[1].Seconds, bytes, 0, m[1].Samples);
+                    yield return Make(spec.Name, "fused-skipstep", n, threads, m[2].Seconds, bytes, stateBytes, m[2].Samples);
+                    yield return Make(spec.Name, "fused-unchecked", n, threads, m[3].Seconds, bytes, stateBytes, m[3].Samples);
+                }
+            }
+            finally
+            {
+                foreach (var o in opts) o.Dispose();
+                foreach (var c in copies) c.Dispose();
             }
         }
     }
@@ -76,28 +105,49 @@ internal static class OptimizerBenchmark
 
     /// <summary>
     /// Median seconds per step of each action, sampled round-robin after one warm-up cycle each. A sample
-    /// is a whole cycle of <paramref name="cycle"/> steps (a Lookahead's k), divided by k.
+    /// is a whole cycle of an action's steps (a Lookahead's k), divided by the cycle length. Before each step a
+    /// read pass over 96 MiB (not timed) pushes the previous step's data out of the caches, so that every step
+    /// starts cold whatever ran before it (at 1M parameters a step's arrays would otherwise fit in L3).
     /// </summary>
-    private static (double Seconds, int Samples)[] TimeInterleaved(double budget, int cycle, params Func<bool>[] steps)
+    private static (double Seconds, int Samples)[] TimeInterleaved(double budget, params (int Cycle, Func<bool> Step)[] actions)
     {
-        foreach (var step in steps)
+        foreach (var (cycle, step) in actions)
             for (var i = 0; i < cycle; i++) step();
-        var samples = steps.Select(_ => new List<double>()).ToArray();
+        var samples = actions.Select(_ => new List<double>()).ToArray();
         var total = Stopwatch.StartNew();
         while (samples[0].Count < 5 || (total.Elapsed.TotalSeconds < budget && samples[0].Count < 300))
         {
-            for (var a = 0; a < steps.Length; a++)
+            for (var a = 0; a < actions.Length; a++)
             {
-                var sw = Stopwatch.StartNew();
-                for (var i = 0; i < cycle; i++) steps[a]();
-                samples[a].Add(sw.Elapsed.TotalSeconds / cycle);
+                var (cycle, step) = actions[a];
+                var seconds = 0.0;
+                for (var i = 0; i < cycle; i++)
+                {
+                    Evictor.Run();
+                    var sw = Stopwatch.StartNew();
+                    step();
+                    seconds += sw.Elapsed.TotalSeconds;
+                }
+                samples[a].Add(seconds / cycle);
             }
         }
-        return samples.Select(s =>
+        return samples.Select((s, a) =>
         {
             s.Sort();
-            return (s[s.Count / 2], s.Count * cycle);
+            return (s[s.Count / 2], s.Count * actions[a].Cycle);
         }).ToArray();
+    }
+
+    private static readonly CacheEvictor Evictor = new();
+
+    /// <summary>Reads a buffer larger than the last-level cache, on every thread (the check kernel's scan).</summary>
+    private sealed unsafe class CacheEvictor
+    {
+        private const long Elements = 24L << 20;
+        private readonly Tensor _buffer = Tensor.Zeros([Elements]);
+        private readonly int[] _flag = new int[1];
+
+        public void Run() => FusedLoop.Run([new FiniteCheckKernel((float*)_buffer.DataPointer, Elements, 0, _flag)], Environment.ProcessorCount);
     }
 
     /// <summary>The memory floor of one step: a fused pass over the same bytes (plus a sync pass every k steps).</summary>

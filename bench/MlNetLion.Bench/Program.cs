@@ -48,8 +48,10 @@ if (!json)
     {
         double Ns(string o, string p) => rows.FirstOrDefault(r => r.Optimizer == o && r.Path == p && r.Params == n)?.NsPerParam ?? double.NaN;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{n,10} params: Lion tensor-ops/fused = {Ns("Lion", "tensor-ops") / Ns("Lion", "fused"):F2}x, Lion fused/copy = {Ns("Lion", "fused") / Ns("Lion", "copy"):F2}x " +
-            $"(unchecked kernel/copy = {Ns("Lion", "fused-unchecked") / Ns("Lion", "copy"):F2}x), Lion/AdamW (fused) = {Ns("Lion", "fused") / Ns("AdamW", "fused"):F2}"));
+            $"{n,10} params: Lion tensor-ops/fused = {Ns("Lion", "tensor-ops") / Ns("Lion", "fused"):F2}x; Lion / copy: fused {Ns("Lion", "fused") / Ns("Lion", "copy"):F2}x, " +
+            $"fused-skipstep {Ns("Lion", "fused-skipstep") / Ns("Lion", "copy"):F2}x, fused-unchecked {Ns("Lion", "fused-unchecked") / Ns("Lion", "copy"):F2}x; " +
+            $"Lion/AdamW: fused {Ns("Lion", "fused") / Ns("AdamW", "fused"):F2}, fused-skipstep {Ns("Lion", "fused-skipstep") / Ns("AdamW", "fused-skipstep"):F2}, " +
+            $"fused-unchecked {Ns("Lion", "fused-unchecked") / Ns("AdamW", "fused-unchecked"):F2}, copy {Ns("Lion", "copy") / Ns("AdamW", "copy"):F2}"));
     }
 }
 return 0;
