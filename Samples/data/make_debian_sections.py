@@ -162,7 +162,7 @@ def main():
             os.makedirs(os.path.join(lists, "partial"))
             os.makedirs(os.path.join(tmp, "cache", "archives", "partial"))
             subprocess.run(["apt-get", "update", "-qq", "-o", f"Dir::State::Lists={lists}",
-                            "-o", f"Dir::Cache={os.path.join(tmp, 'cache')}", "-o", "Acquire::Languages=en"],
+                            "-o", f"Dir::Cache={os.path.join(tmp, 'cache')}", "-o", "Acquire::Languages=en", "-o", "APT::Sandbox::User=root"],
                            check=True)
         train, test, duplicates, available, sources = build(lists)
     write_tsv(os.path.join(args.out, "debian-sections.train.tsv"), train)
