@@ -109,9 +109,13 @@ public sealed class SpamAssassinCorpus
 
     /// <summary>
     /// Reads the mails of easy-ham-1/2 and spam-1/2 (and hard-ham-1 with <paramref name="includeHardHam"/>),
-    /// as whole mails or bodies only, and drops exact duplicates of the text used (after whitespace normalisation).
+    /// as bodies only or whole mails, and drops exact duplicates of the text used (after whitespace normalisation).
     /// </summary>
-    public LoadResult Load(bool bodyOnly = false, bool includeHardHam = false)
+    /// <param name="bodyOnly">The default, bodies only, is the set the samples target (docs/baselines.md): the
+    /// headers (median 193 words, more than the median body's 160) would fill a model's token window with
+    /// relay and mailing-list lines, which let a bag of words reach 99.6% without reading the mail.</param>
+    /// <param name="includeHardHam">Adds hard-ham-1 (250 ham mails that look like spam) as ham.</param>
+    public LoadResult Load(bool bodyOnly = true, bool includeHardHam = false)
     {
         var rows = new List<Mail>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -35,18 +35,18 @@ public sealed class SpamAssassinCorpusTests
         var data = MakeCorpus();
         var corpus = new SpamAssassinCorpus(data);
 
-        var full = corpus.Load();
+        var full = corpus.Load(bodyOnly: false);
         Assert.AreEqual(0, full.DuplicatesRemoved, "headers differ, so no whole mail is a duplicate");
         Assert.AreEqual(5, full.MailsRead);
         CollectionAssert.AreEqual(new[] { "easy-ham-1", "easy-ham-1", "easy-ham-2", "spam-1", "spam-2" }, full.Rows.Select(r => r.Group).ToArray());
         CollectionAssert.AreEqual(new[] { "ham", "ham", "ham", "spam", "spam" }, full.Rows.Select(r => r.Label).ToArray());
         StringAssert.StartsWith(full.Rows[0].Text, "Subject: 1");
 
-        var body = corpus.Load(bodyOnly: true);
+        var body = corpus.Load();
         Assert.AreEqual(2, body.DuplicatesRemoved, "easy-ham-2 repeats a body with other spacing; spam-2 repeats spam-1's");
         CollectionAssert.AreEqual(new[] { "hello  there\n", "second ham", "buy now" }, body.Rows.Select(r => r.Text).ToArray());
 
-        var withHard = corpus.Load(bodyOnly: true, includeHardHam: true);
+        var withHard = corpus.Load(includeHardHam: true);
         Assert.AreEqual(6, withHard.MailsRead);
         Assert.AreEqual("hard-ham-1", withHard.Rows.Single(r => r.Text == "hard one").Group);
     }
@@ -97,7 +97,7 @@ public sealed class SpamAssassinCorpusTests
         try { corpus = new SpamAssassinCorpus(); }
         catch (DirectoryNotFoundException) { Assert.Inconclusive("The corpus is not installed; run `bash eng/install.sh`."); return; }
 
-        var full = corpus.Load();
+        var full = corpus.Load(bodyOnly: false);
         Assert.AreEqual((5796, 0, 3900), (full.Rows.Count, full.DuplicatesRemoved, full.Rows.Count(r => r.Label == "ham")));
         var body = corpus.Load(bodyOnly: true);
         Assert.AreEqual((5589, 207, 1729), (body.Rows.Count, body.DuplicatesRemoved, body.Rows.Count(r => r.Label == "spam")));
