@@ -225,9 +225,12 @@ public sealed class SpamAssassinCorpus
     /// <summary>One TSV field as <see cref="WriteTsv"/> writes it.</summary>
     public static string TsvField(string text)
     {
-        var flat = text.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+        var flat = TsvFlatten(text);
         return flat.Contains('"') ? "\"" + flat.Replace("\"", "\"\"") + "\"" : flat;
     }
+
+    /// <summary>The text as a TSV reader with quoting gets it back: tabs, carriage returns and line feeds made spaces.</summary>
+    public static string TsvFlatten(string text) => text.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
 
     private static string ReadMailText(string file)
     {

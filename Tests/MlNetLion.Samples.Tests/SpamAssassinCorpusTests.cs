@@ -103,6 +103,13 @@ public sealed class SpamAssassinCorpusTests
         Assert.AreEqual((5589, 207, 1729), (body.Rows.Count, body.DuplicatesRemoved, body.Rows.Count(r => r.Label == "spam")));
         var split = SpamAssassinCorpus.Split(body.Rows);
         Assert.AreEqual((4471, 1118), (split.Train.Count, split.Test.Count));
+
+        // Every real mail survives the TSV round trip through the library's loader.
+        var path = Path.Combine(TempFolder(), "body.test.tsv");
+        SpamAssassinCorpus.WriteTsv(path, split.Test);
+        var read = new MLContext(1).Data.LoadFromTextFile<Row>(path, hasHeader: true);
+        CollectionAssert.AreEqual(split.Test.Select(r => SpamAssassinCorpus.TsvFlatten(r.Text)).ToArray(), read.Rows.Select(r => r.Text).ToArray());
+        CollectionAssert.AreEqual(split.Test.Select(r => r.Label).ToArray(), read.Rows.Select(r => r.Label).ToArray());
     }
 
     private static string MakeCorpus()
