@@ -15,7 +15,13 @@ var hardHam = args.Contains("--hard-ham");
 var epochs = Arg("--epochs") is { } e ? int.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : 4;
 var modelPath = Arg("--model") ?? Path.Combine(AppContext.BaseDirectory, "spam.mlnl");
 
-var corpus = new SpamAssassinCorpus(Arg("--data"));
+SpamAssassinCorpus corpus;
+try { corpus = new SpamAssassinCorpus(Arg("--data")); }
+catch (DirectoryNotFoundException missing)
+{
+    Console.Error.WriteLine(missing.Message);
+    return 1;
+}
 var loaded = corpus.Load(bodyOnly: !full, includeHardHam: hardHam);
 var split = SpamAssassinCorpus.Split(loaded.Rows, testFraction: 0.2, seed: 1);
 Console.WriteLine($"SpamAssassin ({(full ? "headers + body" : "bodies only")}{(hardHam ? ", with hard ham" : "")}): {loaded}");

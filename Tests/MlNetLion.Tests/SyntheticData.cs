@@ -8,6 +8,12 @@ public sealed class TextRow
     public string Text { get; set; } = "";
 }
 
+public sealed class EncodedImageRow
+{
+    public byte[] Image { get; set; } = [];
+    public string Label { get; set; } = "";
+}
+
 public sealed class ImageRow
 {
     public RawImage Image { get; set; } = new(1, 1, 1, [0]);
@@ -62,6 +68,25 @@ internal static class SyntheticData
                 pixels[y * size + x] = (byte)random.Next(200, 256);
             }
             rows.Add(new ImageRow { Image = new RawImage(size, size, 1, pixels), Label = label });
+        }
+        return rows;
+    }
+
+    /// <summary>Color photos (PNG bytes) of <paramref name="width"/>×<paramref name="height"/> whose dominant channel is the class: "red", "green", "blue".</summary>
+    public static List<EncodedImageRow> ColorImages(int count, int seed, int width, int height)
+    {
+        var random = new Random(seed);
+        var names = new[] { "red", "green", "blue" };
+        var rows = new List<EncodedImageRow>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var label = i % 3;
+            var pixels = new float[3 * height * width];
+            for (var c = 0; c < 3; c++)
+                for (var p = 0; p < height * width; p++)
+                    pixels[c * height * width + p] = (float)(random.NextDouble() * 0.5 + (c == label ? 0.35 : 0));
+            using var t = MlNetLion.Torch.Tensor.From(pixels, 3, height, width);
+            rows.Add(new EncodedImageRow { Image = MlNetLion.Torch.ImageEncoder.Encode(t), Label = names[label] });
         }
         return rows;
     }

@@ -79,6 +79,19 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void ImageClassifier_LearnsLargerColorPhotos_FromEncodedBytes()
+    {
+        var ctx = new MLContext(seed: 1);
+        var trainer = ctx.MulticlassClassification.Trainers.ImageClassification(new ImageClassificationOptions { MaxEpoch = 2, BatchSize = 16 });
+        using var model = trainer.Fit(ctx.Data.LoadFromEnumerable(SyntheticData.ColorImages(96, 1, width: 100, height: 80)));
+        var encoder = (ImageInputEncoder)model.Encoder;
+        Assert.AreEqual((64, 64, 3), (encoder.Width, encoder.Height, encoder.Channels), "photos over 64 px are resized to 64x64, color kept");
+        Assert.IsTrue(encoder.Mean.All(m => m is > 0.2f and < 0.6f), "normalisation comes from the training images");
+        var metrics = ctx.MulticlassClassification.Evaluate(model.Transform(ctx.Data.LoadFromEnumerable(SyntheticData.ColorImages(30, 2, width: 90, height: 120))));
+        Assert.IsGreaterThanOrEqualTo(0.9, metrics.MicroAccuracy, metrics.ToString());
+    }
+
+    [TestMethod]
     public void ModelFile_RoundTrips_PredictionsAndMetadata()
     {
         var ctx = new MLContext(seed: 1);

@@ -79,8 +79,9 @@ TORCH_MODULE(Encoder);
 
 // embed + positions -> N encoder layers (key-padding mask from id 0) -> masked mean pooling ->
 // LayerNorm -> dropout -> Linear head. With `wide`, a bag-of-words linear model over the same ids
-// (an EmbeddingBag of per-class weights, mean over the tokens, zero-initialised) is added to the
-// logits, as in wide & deep models: it learns word-class evidence as fast as a logistic regression,
+// (an EmbeddingBag of per-class weights summed over the tokens and divided by the square root of
+// their count, as an L2-normalised term-frequency vector would weigh them; zero-initialised) is
+// added to the logits, as in wide & deep models: it learns word-class evidence as fast as a logistic regression,
 // which small data sets need, while the encoder learns what word order and context add.
 struct TextTransformerImpl : nn::Module {
   TextTransformerImpl(int64_t vocab, int64_t max_len, int64_t dim, int64_t heads, int64_t n_layers,
@@ -97,7 +98,7 @@ struct TextTransformerImpl : nn::Module {
     head = register_module("head", nn::Linear(dim, classes));
     if (wide) {
       this->wide = register_module(
-          "wide", nn::EmbeddingBag(nn::EmbeddingBagOptions(vocab, classes).mode(torch::kMean).padding_idx(0)));
+          "wide", nn::EmbeddingBag(nn::EmbeddingBagOptions(vocab, classes).mode(torch::kSum).padding_idx(0)));
       at::NoGradGuard no_grad;
       this->wide->weight.zero_();
     }
@@ -128,7 +129,9 @@ struct TextTransformerImpl : nn::Module {
     for (const auto& layer : *encoder->layers) h = layer->as<EncoderLayer>()->forward(h, pad);
     h = h.transpose(0, 1);  // [B, T, E]
     auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
-    return wide ? logits + wide->forward(ids) : logits;
+    if (!wide) return logits;
+    const auto count = keep.sum(1, /*keepdim=*/true).to(logits.scalar_type()).clamp_min(1.0);
+    return logits + wide->forward(ids) / count.sqrt();
   }
 
   int64_t vocab, max_len;
