@@ -73,7 +73,7 @@ public abstract class ClassificationTrainer
         var device = o.Device ?? Device.Auto;
         Log($"training on {device} with seed {seed}; optimizer {OptimizerDescription}, schedule {Schedule}");
 
-        var (trainInputs, trainLabels, labelType) = ReadColumns(trainingData, "training data");
+        var (trainInputs, trainLabels, labelType) = ReadColumns(trainingData);
         if (trainInputs.Length == 0) throw new ArgumentException("The training data is empty: it has no rows.", nameof(trainingData));
         var labels = InitialModel?.Labels ?? LabelMap.Learn(trainLabels, labelType, o.LabelColumnName);
         var encoder = InitialModel?.Encoder ?? CreateEncoder(trainInputs);
@@ -84,7 +84,7 @@ public abstract class ClassificationTrainer
         Examples? valid = null;
         if (validation is not null)
         {
-            var (inputs, values, _) = ReadColumns(validation, "validation data");
+            var (inputs, values, _) = ReadColumns(validation);
             if (inputs.Length == 0) throw new ArgumentException("The validation data is empty: it has no rows.", nameof(validationSet));
             valid = Featurize(encoder, labels, inputs, values, "validation");
         }
@@ -344,7 +344,7 @@ public abstract class ClassificationTrainer
                 $"the training data has {model.Labels.Count} classes, so it must return [1, {model.Labels.Count}] logits.");
     }
 
-    private (object?[] Inputs, object?[] Labels, Type LabelType) ReadColumns(IDataView data, string what)
+    private (object?[] Inputs, object?[] Labels, Type LabelType) ReadColumns(IDataView data)
     {
         var labelColumn = data.GetColumn(TrainerOptions.LabelColumnName, "label column");
         if (!LabelMap.IsSupported(labelColumn.Type))
