@@ -56,10 +56,35 @@ public sealed class TrainerTests
         {
             Sentence1ColumnName = "Text", MaxEpoch = 4, EmbeddingDim = 32, Heads = 2, Layers = 1, FeedForwardDim = 64, MaxLength = 16,
         }).WithLionOptimizer(3e-3);
-        using var model = trainer.Fit(Texts(ctx, 300, 1));
+        var rows = SyntheticData.Texts(300, 1);
+        using var model = trainer.Fit(ctx.Data.LoadFromEnumerable(rows));
         Assert.AreEqual("TextTransformer", model.ArchitectureName);
         var metrics = ctx.MulticlassClassification.Evaluate(model.Transform(test));
         Assert.IsGreaterThanOrEqualTo(0.9, metrics.MicroAccuracy, metrics.ToString());
+
+        // The wide path weighs each word by its inverse document frequency over the training rows.
+        var tokenizer = ((TextInputEncoder)model.Encoder).Tokenizer;
+        var documents = rows.Select(r => tokenizer.Encode(r.Text, 16).Distinct()).SelectMany(ids => ids)
+            .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        var idf = model.Module.NamedBuffers.Single(b => b.Name == "wide_idf").Tensor.ToArray<float>();
+        Assert.AreEqual(tokenizer.VocabularySize, idf.Length);
+        for (var id = 0; id < idf.Length; id++)
+            Assert.AreEqual(Math.Log(301.0 / (1 + documents.GetValueOrDefault(id))) + 1, idf[id], 1e-5, $"id {id}");
+        Assert.IsTrue(documents.Values.Distinct().Count() > 2, "the words should occur in different numbers of rows");
+    }
+
+    [TestMethod]
+    public void LionBeta2_OfAParameterSet_AppliesToLionOnly()
+    {
+        using var network = Torch.Models.TextTransformer(new TextTransformerOptions { VocabularySize = 50, Classes = 3, EmbeddingDim = 16, Heads = 2, Layers = 1, FeedForwardDim = 32, Wide = true });
+        var wide = network.NamedParameters.Single(p => p.Name == "wide.weight");
+        ParameterSet[] sets = [new([.. network.NamedParameters.Where(p => p != wide)], Decay: true), new([wide], Decay: true, LearningRateScale: 10, LionBeta2: 0.3)];
+        using var lion = OptimizerSettings.Lion(1e-3, 0.9, 0.99, 0.1).Build(sets, null);
+        Assert.AreEqual(0.99, lion.ParamGroups[0].Options["beta2"]);
+        Assert.AreEqual(0.3, lion.ParamGroups[1].Options["beta2"]);
+        Assert.AreEqual(1e-2, lion.ParamGroups[1].Options.LearningRate, 1e-12);
+        using var adamw = OptimizerSettings.AdamW(1e-3, 0.9, 0.999, 1e-8, 0.01, false).Build(sets, null);
+        Assert.AreEqual(0.999, adamw.ParamGroups[1].Options["beta2"]);
     }
 
     [TestMethod]

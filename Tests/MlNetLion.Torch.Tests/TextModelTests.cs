@@ -3,10 +3,10 @@ namespace MlNetLion.Torch.Tests;
 [TestClass]
 public sealed class TextModelTests
 {
-    private static TextTransformerOptions SmallTransformer(double dropout = 0, bool normFirst = true) => new()
+    private static TextTransformerOptions SmallTransformer(double dropout = 0, bool normFirst = true, bool wide = false) => new()
     {
         VocabularySize = 20, Classes = 3, MaxLength = 16, EmbeddingDim = 16, Heads = 2, Layers = 2,
-        FeedForwardDim = 32, Dropout = dropout, NormFirst = normFirst,
+        FeedForwardDim = 32, Dropout = dropout, NormFirst = normFirst, Wide = wide,
     };
 
     private static BagOfNgramsOptions SmallBag(int hidden = 0) => new() { VocabularySize = 20, Classes = 3, EmbeddingDim = 8, HiddenDim = hidden };
@@ -79,6 +79,43 @@ public sealed class TextModelTests
             var withPadding = ModelTraining.Logits(m, padded);
             Assert.IsTrue(ModelTraining.MaxDifference(plain, withPadding) < 1e-5, "logits change with padding");
         }
+    }
+
+    [TestMethod]
+    public void TextTransformer_WidePathAddsTfIdfWeightedWordEvidence()
+    {
+        Torch.ManualSeed(4);
+        using var m = Models.TextTransformer(SmallTransformer(wide: true));
+        m.Eval();
+        var random = new Random(5);
+        var wide = Enumerable.Range(0, 20 * 3).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var idf = Enumerable.Range(0, 20).Select(i => 1f + i / 10f).ToArray();
+        using (Torch.NoGrad())
+        {
+            Set(m.NamedParameters, "head.weight", new float[3 * 16], 3, 16); // the encoder's logits become the bias
+            Set(m.NamedParameters, "head.bias", [0.5f, -1f, 2f], 3);
+            Set(m.NamedParameters, "wide.weight", wide, 20, 3);
+            Set(m.NamedBuffers, "wide_idf", idf, 20);
+        }
+        long[][] rows = [[5, 5, 7, 0], [9, 0, 0, 0], [0, 0, 0, 0]];
+        using var ids = Tensor.From(rows.SelectMany(r => r).ToArray(), 3, 4);
+        var logits = ModelTraining.Logits(m, ids);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var tokens = rows[r].Where(t => t != 0).ToArray();
+            var norm = Math.Sqrt(tokens.Sum(t => (double)idf[t] * idf[t]));
+            for (var c = 0; c < 3; c++)
+            {
+                var expected = new[] { 0.5, -1, 2 }[c] + tokens.Sum(t => idf[t] * wide[t * 3 + c] / norm);
+                Assert.AreEqual(expected, logits[r * 3 + c], 1e-5, $"row {r}, class {c}");
+            }
+        }
+    }
+
+    private static void Set(IReadOnlyList<NamedTensor> tensors, string name, float[] values, params long[] shape)
+    {
+        using var source = Tensor.From(values, shape);
+        tensors.Single(t => t.Name == name).Tensor.Copy_(source);
     }
 
     [TestMethod]

@@ -79,10 +79,12 @@ TORCH_MODULE(Encoder);
 
 // embed + positions -> N encoder layers (key-padding mask from id 0) -> masked mean pooling ->
 // LayerNorm -> dropout -> Linear head. With `wide`, a bag-of-words linear model over the same ids
-// (an EmbeddingBag of per-class weights summed over the tokens and divided by the square root of
-// their count, as an L2-normalised term-frequency vector would weigh them; zero-initialised) is
-// added to the logits, as in wide & deep models: it learns word-class evidence as fast as a logistic regression,
-// which small data sets need, while the encoder learns what word order and context add.
+// is added to the logits, as in wide & deep models: an EmbeddingBag of per-class weights
+// (zero-initialised) over the tokens weighted by TF-IDF, each token by its inverse document
+// frequency (the buffer `wide_idf`, set from the training data; ones until then) over the L2 norm
+// of the row's weights. It learns word-class evidence as a logistic regression over TF-IDF
+// features would, which small data sets need, while the encoder learns what word order and
+// context add.
 struct TextTransformerImpl : nn::Module {
   TextTransformerImpl(int64_t vocab, int64_t max_len, int64_t dim, int64_t heads, int64_t n_layers,
                       int64_t ff, double dropout, bool norm_first, int64_t classes, bool wide)
@@ -99,6 +101,7 @@ struct TextTransformerImpl : nn::Module {
     if (wide) {
       this->wide = register_module(
           "wide", nn::EmbeddingBag(nn::EmbeddingBagOptions(vocab, classes).mode(torch::kSum).padding_idx(0)));
+      wide_idf = register_buffer("wide_idf", at::ones({vocab}));
       at::NoGradGuard no_grad;
       this->wide->weight.zero_();
     }
@@ -130,12 +133,14 @@ struct TextTransformerImpl : nn::Module {
     h = h.transpose(0, 1);  // [B, T, E]
     auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
     if (!wide) return logits;
-    const auto count = keep.sum(1, /*keepdim=*/true).to(logits.scalar_type()).clamp_min(1.0);
-    return logits + wide->forward(ids) / count.sqrt();
+    const auto idf = wide_idf.index_select(0, ids.flatten()).view_as(ids) * keep;  // pads weigh 0
+    const auto weights = idf / idf.square().sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12);
+    return logits + wide->forward(ids, /*offsets=*/{}, weights.to(wide->weight.scalar_type()));
   }
 
   int64_t vocab, max_len;
   nn::EmbeddingBag wide{nullptr};
+  at::Tensor wide_idf;
   nn::Embedding embed{nullptr}, pos{nullptr};
   Encoder encoder{nullptr};
   nn::LayerNorm norm{nullptr};

@@ -38,8 +38,10 @@ public sealed record TextTransformerOptions
     public bool NormFirst { get; init; } = true;
 
     /// <summary>Adds a bag-of-words linear model over the same ids to the logits (parameter "wide.weight",
-    /// [vocabulary, classes], zero-initialised): wide &amp; deep, so word evidence is learned as fast as by a
-    /// logistic regression. Default false.</summary>
+    /// [vocabulary, classes], zero-initialised): wide &amp; deep, so word evidence is learned as by a logistic
+    /// regression over TF-IDF features. Each token weighs its inverse document frequency, held in the buffer
+    /// "wide_idf" ([vocabulary], ones until set, e.g. from the training data), over the L2 norm of its row's
+    /// weights. Default false.</summary>
     public bool Wide { get; init; }
 
     internal void Validate()

@@ -44,9 +44,13 @@ public abstract class ClassificationTrainer
     private protected abstract Type[] InputTypes { get; }
     private protected virtual bool ThrowOnUnusableInput => false;
     private protected abstract InputEncoder CreateEncoder(IReadOnlyList<object?> values);
-    private protected abstract (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes);
+    /// <summary>Builds a fresh network; <paramref name="trainingFeatures"/> are the featurized training rows.</summary>
+    private protected abstract (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
+        IReadOnlyList<object> trainingFeatures);
     /// <summary>A learning-rate multiplier for a parameter (e.g. the text model's wide path, which starts at zero).</summary>
     private protected virtual double LearningRateScale(NamedTensor parameter) => 1;
+    /// <summary>Lion's beta2 for a parameter when it differs from the optimizer's (null: the optimizer's).</summary>
+    private protected virtual double? LionBeta2(NamedTensor parameter) => null;
 
     private protected virtual void OnFeaturized(InputEncoder encoder, IEnumerable<object> features) { }
 
@@ -90,7 +94,7 @@ public abstract class ClassificationTrainer
         }
 
         MlNetLion.Torch.Torch.ManualSeed(seed);
-        var (network, architecture) = CreateOrCopyNetwork(encoder, labels.Count, device);
+        var (network, architecture) = CreateOrCopyNetwork(encoder, labels.Count, train.Features, device);
         try
         {
             var model = new ClassificationModel(network, architecture, encoder, labels,
@@ -112,8 +116,8 @@ public abstract class ClassificationTrainer
     {
         var o = TrainerOptions;
         var network = model.Module;
-        var sets = network.NamedParameters.GroupBy(p => (Decay: DecaysWeights(p), Scale: LearningRateScale(p)))
-            .Select(g => new ParameterSet([.. g], g.Key.Decay, g.Key.Scale)).ToArray();
+        var sets = network.NamedParameters.GroupBy(p => (Decay: DecaysWeights(p), Scale: LearningRateScale(p), Beta2: LionBeta2(p)))
+            .Select(g => new ParameterSet([.. g], g.Key.Decay, g.Key.Scale, g.Key.Beta2)).ToArray();
         using var optimizer = OptimizerChoice(Defaults).Build(sets, Lookahead);
         if (o.NumberOfThreads is { } threads) optimizer.MaxThreads = threads;
         var lookahead = optimizer as Lookahead;
@@ -293,7 +297,7 @@ public abstract class ClassificationTrainer
         return true;
     }
 
-    private (Module, ModelArchitecture) CreateOrCopyNetwork(InputEncoder encoder, int classes, Device device)
+    private (Module, ModelArchitecture) CreateOrCopyNetwork(InputEncoder encoder, int classes, IReadOnlyList<object> features, Device device)
     {
         Module network;
         ModelArchitecture architecture;
@@ -324,7 +328,7 @@ public abstract class ClassificationTrainer
         }
         else
         {
-            (network, architecture) = CreateNetwork(encoder, classes);
+            (network, architecture) = CreateNetwork(encoder, classes, features);
             network.To(device);
         }
         return (network, architecture);

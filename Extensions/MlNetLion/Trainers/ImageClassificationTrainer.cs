@@ -78,7 +78,8 @@ public sealed class ImageClassificationTrainer : ClassificationTrainer
     private protected override void OnFeaturized(InputEncoder encoder, IEnumerable<object> features) =>
         ((ImageInputEncoder)encoder).FitNormalization(features);
 
-    private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes)
+    private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
+        IReadOnlyList<object> trainingFeatures)
     {
         var image = (ImageInputEncoder)encoder;
         var cnn = new ResidualCnnOptions

@@ -5,7 +5,9 @@ using MlNetLion.Torch;
 namespace MlNetLion.Trainers;
 
 /// <summary>Parameters that share optimizer treatment: weight decay or not, and a learning-rate multiplier.</summary>
-internal sealed record ParameterSet(IReadOnlyList<NamedTensor> Parameters, bool Decay, double LearningRateScale = 1);
+/// <summary>Parameters that share optimizer settings: weight decay or none, a learning-rate multiplier and,
+/// for Lion only, their own beta2.</summary>
+internal sealed record ParameterSet(IReadOnlyList<NamedTensor> Parameters, bool Decay, double LearningRateScale = 1, double? LionBeta2 = null);
 
 /// <summary>The optimizer a trainer builds for a run: chosen with the <c>With…</c> extensions.</summary>
 internal sealed class OptimizerSettings
@@ -50,10 +52,10 @@ internal sealed class OptimizerSettings
     private static ParamGroup[] Groups(IReadOnlyList<ParameterSet> sets, double lr, Func<OptimizerOptions> options) =>
         [.. sets.Where(s => s.Parameters.Count > 0).Select(s =>
         {
-            if (s.Decay && s.LearningRateScale == 1) return new ParamGroup(s.Parameters);
             var o = options();
             if (!s.Decay) o["weight_decay"] = 0;
             if (s.LearningRateScale != 1) o.LearningRate = lr * s.LearningRateScale;
+            if (s.LionBeta2 is { } beta2 && o is LionOptions lion) lion.Beta2 = beta2;
             return new ParamGroup(s.Parameters, o);
         })];
 

@@ -46,6 +46,13 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     /// grow to logistic-regression-sized weights within a few epochs).</summary>
     public double WideLearningRateScale { get; set; } = 30;
 
+    /// <summary>Lion's beta2 for the wide path (default 0.3; the other parameters use the optimizer's). Under Lion
+    /// every weight whose momentum is not zero moves by the full learning rate each step, so the weight of a word
+    /// seen once keeps moving long after: with the usual 0.99 its momentum takes thousands of steps to fade to
+    /// zero, with 0.3 less than a hundred. On the 21-class debian-sections set this is worth 5 points of
+    /// accuracy. Ignored by other optimizers.</summary>
+    public double WideLionBeta2 { get; set; } = 0.3;
+
     /// <summary>Dropout rate.</summary>
     public double Dropout { get; set; } = 0.1;
 
@@ -61,9 +68,10 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
         Require(MaxVocabularySize >= 1, nameof(MaxVocabularySize), MaxVocabularySize, "at least 1");
         Require(MinWordCount >= 1, nameof(MinWordCount), MinWordCount, "at least 1");
         Require(WideLearningRateScale > 0, nameof(WideLearningRateScale), WideLearningRateScale, "positive");
+        Require(WideLionBeta2 is >= 0 and < 1, nameof(WideLionBeta2), WideLionBeta2, "in [0, 1)");
         Require(NgramBuckets >= 1, nameof(NgramBuckets), NgramBuckets, "at least 1");
     }
 
     internal override string Fingerprint() =>
-        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}|{WideLearningRateScale}";
+        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}|{WideLearningRateScale}|{WideLionBeta2}";
 }

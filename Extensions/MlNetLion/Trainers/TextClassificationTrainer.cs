@@ -24,7 +24,12 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
     private protected override Type[] InputTypes => [typeof(string)];
 
     private protected override double LearningRateScale(NamedTensor parameter) =>
-        parameter.Name == "wide.weight" ? Options.WideLearningRateScale : 1;
+        parameter.Name == WideWeight ? Options.WideLearningRateScale : 1;
+
+    private protected override double? LionBeta2(NamedTensor parameter) =>
+        parameter.Name == WideWeight ? Options.WideLionBeta2 : null;
+
+    private const string WideWeight = "wide.weight";
 
     private protected override InputEncoder CreateEncoder(IReadOnlyList<object?> values)
     {
@@ -34,7 +39,8 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, buckets);
     }
 
-    private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes)
+    private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
+        IReadOnlyList<object> trainingFeatures)
     {
         var vocabulary = ((TextInputEncoder)encoder).InputVocabularySize;
         if (Options.Architecture == TextModelArchitecture.BagOfNgrams)
@@ -48,6 +54,28 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
             Heads = Options.Heads, Layers = Options.Layers, FeedForwardDim = Options.FeedForwardDim, Dropout = Options.Dropout,
             Wide = Options.WideBagOfWords,
         };
-        return (Torch.Models.TextTransformer(transformer), ModelArchitecture.Of(transformer));
+        var network = Torch.Models.TextTransformer(transformer);
+        if (transformer.Wide) SetInverseDocumentFrequencies(network, trainingFeatures, vocabulary);
+        return (network, ModelArchitecture.Of(transformer));
+    }
+
+    /// <summary>Fills the wide path's "wide_idf" buffer with scikit-learn's smoothed inverse document
+    /// frequencies, ln((1 + n) / (1 + df)) + 1, counted over the training rows.</summary>
+    private static void SetInverseDocumentFrequencies(Module network, IReadOnlyList<object> trainingFeatures, int vocabulary)
+    {
+        var documents = new int[vocabulary];
+        var seen = new HashSet<int>();
+        foreach (int[] ids in trainingFeatures)
+        {
+            seen.Clear();
+            foreach (var id in ids)
+                if (seen.Add(id)) documents[id]++;
+        }
+        var idf = new float[vocabulary];
+        for (var i = 0; i < vocabulary; i++)
+            idf[i] = (float)(Math.Log((1.0 + trainingFeatures.Count) / (1.0 + documents[i])) + 1);
+        using var values = Tensor.From(idf, vocabulary);
+        using var _ = MlNetLion.Torch.Torch.NoGrad();
+        network.NamedBuffers.Single(b => b.Name == "wide_idf").Tensor.Copy_(values);
     }
 }
