@@ -40,6 +40,9 @@ internal static class Datasets
         {
             if (Directory.Exists(path)) throw new UserErrorException($"{flag} '{path}' is a folder; text-classification reads a delimited text file.");
             if (!File.Exists(path)) throw new UserErrorException($"{flag}: the file '{path}' does not exist.");
+            foreach (var (columnFlag, column) in new[] { ("--label-col", format.LabelColumn), ("--text-col", format.TextColumn) })
+                if (!format.HasHeader && !int.TryParse(column, out _))
+                    throw new UserErrorException($"{columnFlag} '{column}' must be a zero-based column index: '{path}' is read without a header (--has-header false).");
             var sources = new Dictionary<string, string> { [Columns.Label] = format.LabelColumn, [Columns.Text] = format.TextColumn };
             return Finish(ctx, ctx.Data.LoadFromTextFile<TextRow>(path, format.Separator, format.HasHeader, columnSources: sources), 0, holdOut, maxRows, seed);
         }
