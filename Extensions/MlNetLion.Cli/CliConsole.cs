@@ -38,9 +38,9 @@ internal sealed class CliConsole
         {
             return body();
         }
-        catch (Exception e) when (Unwrap(e) is OperationCanceledException)
+        catch (Exception e) when (Unwrap(e) is OperationCanceledException cancelled)
         {
-            Error.WriteLine("Cancelled.");
+            Error.WriteLine(cancelled.Message);
             return ExitCodes.Cancelled;
         }
         catch (Exception e) when (IsUserError(Unwrap(e)))

@@ -22,7 +22,7 @@ public sealed class ErrorTests
     }
 
     private static string[] Text(params string[] extra) =>
-        ["text-classification", "--dataset", _train, "--output", Path.Combine(_folder, "out"), "--epochs", "1", .. TestData.TinyTextModel, .. extra];
+        ["text-classification", "--dataset", _train, "--output", Path.Combine(_folder, "out"), .. TestData.TinyTextModel, .. extra];
 
     [TestMethod]
     public void UnknownFlag_IsNamed() => AssertUserError(Cli.Run(Text("--learning-rate", "0.1")), "--learning-rate");
@@ -39,7 +39,8 @@ public sealed class ErrorTests
         AssertUserError(Cli.Run(Text("--lookahead", "5")), "--lookahead", "k,alpha");
         AssertUserError(Cli.Run(Text("--device", "tpu")), "--device", "'tpu'");
         AssertUserError(Cli.Run(Text("--separator", "ab")), "--separator");
-        AssertUserError(Cli.Run(Text("--architecture", "lstm")), "--architecture", "'lstm'");
+        AssertUserError(Cli.Run("text-classification", "--dataset", _train, "--output", Path.Combine(_folder, "out"), "--architecture", "lstm"),
+            "--architecture", "'lstm'");
     }
 
     [TestMethod]

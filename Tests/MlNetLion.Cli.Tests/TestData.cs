@@ -73,6 +73,7 @@ internal static class TestData
     /// <summary>An MNIST-style IDX folder: train-* (gzipped) and t10k-* (plain) pairs of 8×8 images of 3 classes.</summary>
     public static string IdxFolder(string folder, int trainCount, int testCount)
     {
+        Directory.CreateDirectory(folder);
         WriteIdx(folder, "train", trainCount, seed: 1, gzip: true);
         WriteIdx(folder, "t10k", testCount, seed: 2, gzip: false);
         return folder;
