@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using MlNetLion.Tests;
 using MlNetLion.Torch;
 
 namespace MlNetLion.Cli.Tests;
@@ -36,41 +37,25 @@ internal static class TestData
     /// <summary>The small-model flags every text test uses: bag of n-grams, width 16, batch 16.</summary>
     public static readonly string[] TinyTextModel = ["--architecture", "bag-of-ngrams", "--width", "16", "--batch-size", "16"];
 
-    /// <summary>8×8 gray images of 3 classes (a horizontal bar, a vertical bar, a diagonal) plus noise.</summary>
-    public static byte[] Pattern(int label, Random random, int size = 8)
-    {
-        var pixels = new byte[size * size];
-        for (var p = 0; p < pixels.Length; p++) pixels[p] = (byte)random.Next(0, 60);
-        var offset = random.Next(size);
-        for (var k = 0; k < size; k++)
-        {
-            var (y, x) = label switch { 0 => (offset, k), 1 => (k, offset), _ => (k, (k + offset) % size) };
-            pixels[y * size + x] = (byte)random.Next(200, 256);
-        }
-        return pixels;
-    }
-
     public static readonly string[] ImageClasses = ["horizontal", "vertical", "diagonal"];
 
-    /// <summary>A folder with one sub-folder of PNGs per class, <paramref name="perClass"/> each.</summary>
+    /// <summary>A folder with one sub-folder of PNGs per class, <paramref name="perClass"/> each (8×8 gray: a horizontal bar,
+    /// a vertical bar or a diagonal, plus noise: <see cref="SyntheticData.Images"/>).</summary>
     public static string ImageFolder(string folder, int perClass, int seed)
     {
-        var random = new Random(seed);
-        for (var c = 0; c < ImageClasses.Length; c++)
+        var images = SyntheticData.Images(perClass * ImageClasses.Length, seed);
+        for (var i = 0; i < images.Count; i++)
         {
-            var dir = Directory.CreateDirectory(Path.Combine(folder, ImageClasses[c])).FullName;
-            for (var i = 0; i < perClass; i++)
-            {
-                using var t = Tensor.From<byte>(Pattern(c, random), 1, 8, 8);
-                using var f = t.To(ScalarType.Float32);
-                using var scaled = f.Div(255);
-                ImageEncoder.Save(scaled, Path.Combine(dir, $"{i:D3}.png"));
-            }
+            var dir = Directory.CreateDirectory(Path.Combine(folder, ImageClasses[images[i].Label])).FullName;
+            using var t = Tensor.From<byte>(images[i].Image.Pixels, 1, 8, 8);
+            using var f = t.To(ScalarType.Float32);
+            using var scaled = f.Div(255);
+            ImageEncoder.Save(scaled, Path.Combine(dir, $"{i:D3}.png"));
         }
         return folder;
     }
 
-    /// <summary>An MNIST-style IDX folder: train-* (gzipped) and t10k-* (plain) pairs of 8×8 images of 3 classes.</summary>
+    /// <summary>An MNIST-style IDX folder: train-* (gzipped) and t10k-* (plain) pairs of <see cref="SyntheticData.Images"/>.</summary>
     public static string IdxFolder(string folder, int trainCount, int testCount)
     {
         Directory.CreateDirectory(folder);
@@ -81,14 +66,13 @@ internal static class TestData
 
     private static void WriteIdx(string folder, string prefix, int count, int seed, bool gzip)
     {
-        var random = new Random(seed);
-        var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 3)).ToArray();
+        var rows = SyntheticData.Images(count, seed);
         var images = new MemoryStream();
         images.Write(Header(0x0803, count, 8, 8));
-        foreach (var label in labels) images.Write(Pattern(label, random));
+        foreach (var row in rows) images.Write(row.Image.Pixels);
         var labelFile = new MemoryStream();
         labelFile.Write(Header(0x0801, count));
-        labelFile.Write(labels);
+        labelFile.Write(rows.Select(r => (byte)r.Label).ToArray());
         var ext = gzip ? ".gz" : "";
         Save(Path.Combine(folder, $"{prefix}-images-idx3-ubyte{ext}"), images.ToArray(), gzip);
         Save(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte{ext}"), labelFile.ToArray(), gzip);

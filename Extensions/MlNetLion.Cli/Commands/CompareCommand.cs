@@ -2,6 +2,7 @@ using System.CommandLine;
 using MlNetLion.Cli.Data;
 using MlNetLion.Cli.Output;
 using MlNetLion.Cli.Training;
+using MlNetLion.Trainers;
 using Spectre.Console;
 
 namespace MlNetLion.Cli.Commands;
@@ -41,8 +42,19 @@ internal static class CompareCommand
 
             var trainingData = Datasets.LoadForTraining(new MLContext(settings.Seed), kind, source, settings.Seed);
             var progress = new ProgressView(console, quiet: json);
-            var runs = specs.Select(spec => (Spec: spec, Result: TrainingRun.Run(new MLContext(settings.Seed), settings, spec, trainingData,
-                Path.Combine(output, spec.Slug), resume: false, progress, cancellationToken))).ToList();
+            var runs = new List<(OptimizerSpec Spec, (TrainingReport Report, TrainingHistory History) Result)>();
+            foreach (var spec in specs)
+            {
+                try
+                {
+                    runs.Add((spec, TrainingRun.Run(new MLContext(settings.Seed), settings, spec, trainingData, Path.Combine(output, spec.Slug),
+                        resume: false, progress, cancellationToken)));
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new OperationCanceledException($"Cancelled during {spec}; compare starts over when run again (use a training command with --resume to continue one run).");
+                }
+            }
 
             var targetAccuracy = p.GetValue(target) ?? runs.Min(r => r.Result.Report.BestAccuracy);
             var rows = runs.Select(r => new Row(r.Spec.ToString(), r.Result.Report.FinalAccuracy, r.Result.Report.BestAccuracy, r.Result.Report.TrainingSeconds,

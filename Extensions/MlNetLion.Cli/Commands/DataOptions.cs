@@ -7,10 +7,10 @@ namespace MlNetLion.Cli.Commands;
 internal sealed class DataOptions
 {
     private readonly Option<string> _dataset;
-    private readonly Option<string?> _validation;
+    private readonly Option<string?>? _validation;
     private readonly Option<string> _labelColumn = new("--label-col") { Description = "Label column of a text file: header name, or zero-based index without a header", DefaultValueFactory = _ => "Label" };
     private readonly Option<string> _textColumn = new("--text-col") { Description = "Text column of a text file: header name, or zero-based index without a header", DefaultValueFactory = _ => "Text" };
-    private readonly Option<bool> _hasHeader = new("--has-header") { Description = "Whether the first line of a text file names the columns", DefaultValueFactory = _ => true };
+    private readonly Option<bool> _hasHeader = new("--has-header") { Description = "Whether the first line of a text file names the columns (default true; --has-header false for none)", DefaultValueFactory = _ => true };
     private readonly Option<string> _separator = new("--separator") { Description = "Field separator of a text file: '\\t' (tab), ',', ';' or any single character", DefaultValueFactory = _ => "\\t" };
     private readonly Option<int?> _maxRows = new("--max-rows") { Description = "Use at most this many rows of each data set (a random sample, fixed by --seed) for a quick run" };
 
@@ -19,10 +19,10 @@ internal sealed class DataOptions
         _dataset = new Option<string>("--dataset") { Description = datasetDescription, Required = true };
         _validation = withValidation
             ? new Option<string?>("--validation-dataset") { Description = "Validation data (same format as --dataset); default: the IDX folder's t10k set, else 20% of --dataset held out" }
-            : null!;
+            : null;
     }
 
-    public IEnumerable<Option> All => new Option[] { _dataset, _validation, _labelColumn, _textColumn, _hasHeader, _separator, _maxRows }.Where(o => o is not null);
+    public IEnumerable<Option> All => new Option?[] { _dataset, _validation, _labelColumn, _textColumn, _hasHeader, _separator, _maxRows }.OfType<Option>();
 
     public DataSource Read(ParseResult p) => new(
         p.GetValue(_dataset)!,

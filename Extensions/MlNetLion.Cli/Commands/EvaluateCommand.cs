@@ -29,14 +29,8 @@ internal static class EvaluateCommand
                 console.Out.WriteLine(Json.Serialize(report));
                 return ExitCodes.Ok;
             }
-            var table = new Table().AddColumns("metric", "value");
-            table.AddRow("MicroAccuracy", $"{report.MicroAccuracy:P2}");
-            table.AddRow("MacroAccuracy", $"{report.MacroAccuracy:P2}");
-            table.AddRow("LogLoss", $"{report.LogLoss:F4}");
-            table.AddRow("LogLossReduction", $"{report.LogLossReduction:F4}");
-            table.AddRow($"TopKAccuracy (K={report.TopKPredictionCount})", $"{report.TopKAccuracy:P2}");
-            table.AddRow("rows", $"{report.RowCount} ({report.SkippedRows} skipped)");
-            console.Ansi.Write(table);
+            console.Ansi.Write(new Table().AddColumns("metric", "value").AddMetrics(report)
+                .AddRow("rows", $"{report.RowCount} ({report.SkippedRows} skipped)"));
             console.Out.WriteLine(metrics.ConfusionMatrix.GetFormattedConfusionTable());
             return ExitCodes.Ok;
         }));

@@ -32,8 +32,16 @@ internal static class TrainCommand
             var json = p.GetValue(training.Json);
             var ctx = new MLContext(settings.Seed);
             var trainingData = Datasets.LoadForTraining(ctx, kind, data.Read(p), settings.Seed);
-            var (report, _) = TrainingRun.Run(ctx, settings, spec, trainingData, p.GetValue(training.Output)!, p.GetValue(resume),
-                new ProgressView(console, quiet: json), cancellationToken);
+            TrainingReport report;
+            try
+            {
+                (report, _) = TrainingRun.Run(ctx, settings, spec, trainingData, p.GetValue(training.Output)!, p.GetValue(resume),
+                    new ProgressView(console, quiet: json), cancellationToken);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new OperationCanceledException($"{e.Message} Run the same command with --resume to continue.");
+            }
             if (json) console.Out.WriteLine(Json.Serialize(report));
             else Show(console, report);
             return ExitCodes.Ok;
@@ -44,19 +52,15 @@ internal static class TrainCommand
     private static void Show(CliConsole console, TrainingReport r)
     {
         var m = r.Metrics;
-        var table = new Table().AddColumns("", "");
-        table.ShowHeaders = false;
-        table.AddRow("optimizer", Markup.Escape(r.OptimizerDescription));
-        table.AddRow("training rows", $"{r.TrainingRows} ({m.SkippedTrainingRows} skipped)");
-        table.AddRow("validation", $"{Markup.Escape(r.ValidationSource)}: {m.RowCount} rows ({m.SkippedRows} skipped)");
-        table.AddRow("MicroAccuracy", $"{m.MicroAccuracy:P2} (best epoch {r.BestAccuracy:P2})");
-        table.AddRow("MacroAccuracy", $"{m.MacroAccuracy:P2}");
-        table.AddRow("LogLoss", $"{m.LogLoss:F4}");
-        table.AddRow("LogLossReduction", $"{m.LogLossReduction:F4}");
-        table.AddRow($"TopKAccuracy (K={m.TopKPredictionCount})", $"{m.TopKAccuracy:P2}");
-        table.AddRow("training time", $"{r.TrainingSeconds:F1} s, {r.Epochs} epochs");
-        table.AddRow("optimizer state", Format.Bytes(r.OptimizerStateBytes));
-        table.AddRow("output", Markup.Escape(r.Output));
+        var table = new Table { ShowHeaders = false }.AddColumns("", "")
+            .AddRow("optimizer", Markup.Escape(r.OptimizerDescription))
+            .AddRow("training rows", $"{r.TrainingRows} ({m.SkippedTrainingRows} skipped)")
+            .AddRow("validation", $"{Markup.Escape(r.ValidationSource)}: {m.RowCount} rows ({m.SkippedRows} skipped)")
+            .AddMetrics(m)
+            .AddRow("best epoch's accuracy", $"{r.BestAccuracy:P2}")
+            .AddRow("training time", $"{r.TrainingSeconds:F1} s, {r.Epochs} epochs")
+            .AddRow("optimizer state", Format.Bytes(r.OptimizerStateBytes))
+            .AddRow("output", Markup.Escape(r.Output));
         console.Ansi.Write(table);
     }
 }

@@ -44,7 +44,7 @@ internal static class Datasets
                 if (!format.HasHeader && !int.TryParse(column, out _))
                     throw new UserErrorException($"{columnFlag} '{column}' must be a zero-based column index: '{path}' is read without a header (--has-header false).");
             var sources = new Dictionary<string, string> { [Columns.Label] = format.LabelColumn, [Columns.Text] = format.TextColumn };
-            return Finish(ctx, ctx.Data.LoadFromTextFile<TextRow>(path, format.Separator, format.HasHeader, columnSources: sources), 0, holdOut, maxRows, seed);
+            return Finish(ctx, path, ctx.Data.LoadFromTextFile<TextRow>(path, format.Separator, format.HasHeader, columnSources: sources), 0, holdOut, maxRows, seed);
         }
         if (File.Exists(path)) throw new UserErrorException($"{flag} '{path}' is a file; image-classification reads a folder (one sub-folder per label, or IDX files).");
         if (!Directory.Exists(path)) throw new UserErrorException($"{flag}: the folder '{path}' does not exist.");
@@ -52,19 +52,20 @@ internal static class Datasets
             return LoadIdx(ctx, test ? idx.Test ?? idx.Training : idx.Training, holdOut, maxRows, seed);
         var files = ctx.Data.LoadImagesFromDirectory(path).Rows.Select(r => new ImagePathRow { Label = r.Label, Image = r.ImagePath }).ToArray();
         var readable = Readable(files);
-        return Finish(ctx, ctx.Data.LoadFromEnumerable(readable), files.Length - readable.Length, holdOut, maxRows, seed);
+        return Finish(ctx, path, ctx.Data.LoadFromEnumerable(readable), files.Length - readable.Length, holdOut, maxRows, seed);
     }
 
     private static (LoadedData Data, LoadedData? HeldOut) LoadIdx(MLContext ctx, (string Images, string Labels) set, bool holdOut, int? maxRows, int seed)
     {
         var rows = ctx.Data.LoadIdx(set.Images, set.Labels).Rows.Select(r => new ImagePixelsRow { Label = r.Label.ToString(System.Globalization.CultureInfo.InvariantCulture), Image = r.Image });
-        return Finish(ctx, ctx.Data.LoadFromEnumerable(rows), 0, holdOut, maxRows, seed);
+        return Finish(ctx, set.Images, ctx.Data.LoadFromEnumerable(rows), 0, holdOut, maxRows, seed);
     }
 
     /// <summary>Holds out 20% (stratified by label) when asked, then keeps at most <paramref name="maxRows"/> random rows of each part.</summary>
-    private static (LoadedData Data, LoadedData? HeldOut) Finish<TRow>(MLContext ctx, DataView<TRow> data, int skipped, bool holdOut, int? maxRows, int seed) where TRow : class
+    private static (LoadedData Data, LoadedData? HeldOut) Finish<TRow>(MLContext ctx, string path, DataView<TRow> data, int skipped, bool holdOut, int? maxRows, int seed)
+        where TRow : class
     {
-        if (data.Count == 0) throw new UserErrorException("The data set has no rows.");
+        if (data.Count == 0) throw new UserErrorException($"'{path}' holds no usable rows.");
         if (!holdOut) return (new(Sample(ctx, data, maxRows, seed), skipped), null);
         var split = ctx.Data.TrainTestSplit(data, testFraction: 0.2, stratificationColumnName: Columns.Label, seed: seed);
         return (new(Sample(ctx, split.TrainSet, maxRows, seed), skipped), new(Sample(ctx, split.TestSet, maxRows, seed), 0));

@@ -34,7 +34,7 @@ internal static class TrainingRun
         }
         catch (OperationCanceledException)
         {
-            throw new OperationCanceledException($"Cancelled; the checkpoint is kept in '{checkpoint}': run the same command with --resume to continue.");
+            throw new OperationCanceledException($"Cancelled; the checkpoint is kept in '{checkpoint}'.");
         }
         catch (InvalidOperationException e) when (resume)
         {
