@@ -16,7 +16,7 @@ internal static class CompareCommand
     public const string ComparisonFile = "comparison.json";
 
     /// <summary>One row of the comparison table.</summary>
-    internal sealed record Row(string Optimizer, double FinalAccuracy, double BestAccuracy, double Seconds, double? SecondsToTarget,
+    internal sealed record Row(string Optimizer, string OptimizerDescription, double FinalAccuracy, double BestAccuracy, double Seconds, double? SecondsToTarget,
         long OptimizerStateBytes, string Output);
 
     /// <summary>What <c>--json</c> prints and <c>comparison.json</c> holds.</summary>
@@ -57,7 +57,7 @@ internal static class CompareCommand
             }
 
             var targetAccuracy = p.GetValue(target) ?? runs.Min(r => r.Result.Report.BestAccuracy);
-            var rows = runs.Select(r => new Row(r.Spec.ToString(), r.Result.Report.FinalAccuracy, r.Result.Report.BestAccuracy, r.Result.Report.TrainingSeconds,
+            var rows = runs.Select(r => new Row(r.Spec.ToString(), r.Result.Report.OptimizerDescription, r.Result.Report.FinalAccuracy, r.Result.Report.BestAccuracy, r.Result.Report.TrainingSeconds,
                 HistoryFile.Epochs(r.Result.History).FirstOrDefault(e => e.Epoch.ValidationAccuracy >= targetAccuracy - 1e-12) is { Epoch: not null } hit ? hit.Seconds : null,
                 r.Result.Report.OptimizerStateBytes, r.Result.Report.Output)).ToList();
             var curves = Path.GetFullPath(Path.Combine(output, TrainingRun.CurvesFile));
