@@ -17,7 +17,13 @@ internal static class CompareCommand
 
     /// <summary>One row of the comparison table.</summary>
     internal sealed record Row(string Optimizer, string OptimizerDescription, double FinalAccuracy, double BestAccuracy, double Seconds, double? SecondsToTarget,
-        long OptimizerStateBytes, string Output);
+        long OptimizerStateBytes, string Output)
+    {
+        /// <summary>The row of a run; its time to <paramref name="target"/> is at the end of the first epoch that reached it.</summary>
+        public static Row From(TrainingReport r, TrainingHistory history, double target) => new(r.Optimizer, r.OptimizerDescription, r.FinalAccuracy,
+            r.BestAccuracy, r.TrainingSeconds, HistoryFile.Epochs(history).FirstOrDefault(e => e.Epoch.ValidationAccuracy >= target - 1e-12) is { Epoch: not null } hit ? hit.Seconds : null,
+            r.OptimizerStateBytes, r.Output);
+    }
 
     /// <summary>What <c>--json</c> prints and <c>comparison.json</c> holds.</summary>
     internal sealed record Comparison(string Task, double TargetAccuracy, IReadOnlyList<Row> Runs, string CurvesPath);
@@ -42,13 +48,14 @@ internal static class CompareCommand
 
             var trainingData = Datasets.LoadForTraining(new MLContext(settings.Seed), kind, source, settings.Seed);
             var progress = new ProgressView(console, quiet: json);
-            var runs = new List<(OptimizerSpec Spec, (TrainingReport Report, TrainingHistory History) Result)>();
+            var runs = new List<(OptimizerSpec Spec, TrainingReport Report, TrainingHistory History)>();
             foreach (var spec in specs)
             {
                 try
                 {
-                    runs.Add((spec, TrainingRun.Run(new MLContext(settings.Seed), settings, spec, trainingData, Path.Combine(output, spec.Slug),
-                        resume: false, progress, cancellationToken)));
+                    var (report, history) = TrainingRun.Run(new MLContext(settings.Seed), settings, spec, trainingData, Path.Combine(output, spec.Slug),
+                        resume: false, progress, cancellationToken);
+                    runs.Add((spec, report, history));
                 }
                 catch (OperationCanceledException)
                 {
@@ -56,13 +63,11 @@ internal static class CompareCommand
                 }
             }
 
-            var targetAccuracy = p.GetValue(target) ?? runs.Min(r => r.Result.Report.BestAccuracy);
-            var rows = runs.Select(r => new Row(r.Spec.ToString(), r.Result.Report.OptimizerDescription, r.Result.Report.FinalAccuracy, r.Result.Report.BestAccuracy, r.Result.Report.TrainingSeconds,
-                HistoryFile.Epochs(r.Result.History).FirstOrDefault(e => e.Epoch.ValidationAccuracy >= targetAccuracy - 1e-12) is { Epoch: not null } hit ? hit.Seconds : null,
-                r.Result.Report.OptimizerStateBytes, r.Result.Report.Output)).ToList();
+            var targetAccuracy = p.GetValue(target) ?? runs.Min(r => r.Report.BestAccuracy);
             var curves = Path.GetFullPath(Path.Combine(output, TrainingRun.CurvesFile));
-            Curves.Write(curves, [.. runs.Select(r => (r.Spec.ToString(), r.Result.History))]);
-            var comparison = new Comparison(kind == TaskKind.Text ? "text-classification" : "image-classification", targetAccuracy, rows, curves);
+            Curves.Write(curves, [.. runs.Select(r => (r.Spec.ToString(), r.History))]);
+            var comparison = new Comparison(kind == TaskKind.Text ? "text-classification" : "image-classification", targetAccuracy,
+                [.. runs.Select(r => Row.From(r.Report, r.History, targetAccuracy))], curves);
             Json.Write(Path.Combine(output, ComparisonFile), comparison);
 
             if (json) console.Out.WriteLine(Json.Serialize(comparison));
