@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -52,7 +52,7 @@ public sealed class ResumeTests
         var firstLine = process.StandardOutput.ReadLine();
         Assert.IsNotNull(firstLine, "the CLI printed no progress");
         StringAssert.Contains(firstLine, "step 1/");
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.AreEqual(0, kill(process.Id, SigInt), "could not send SIGINT");
         var rest = process.StandardOutput.ReadToEndAsync();
         Assert.IsTrue(process.WaitForExit(120_000), "the CLI did not stop after Ctrl+C");
         Assert.AreEqual(130, process.ExitCode, $"{firstLine}\n{rest.Result}\n{error.Result}");
@@ -63,6 +63,11 @@ public sealed class ResumeTests
         Assert.AreEqual(0, resumed.ExitCode, resumed.ToString());
         Assert.AreEqual(2, JsonDocument.Parse(resumed.Out).RootElement.GetProperty("Epochs").GetInt32());
     }
+
+    private const int SigInt = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>Cancels when the CLI prints its first progress line.</summary>
     private sealed class CancelOnWrite(CancellationTokenSource cancel) : TextWriter
