@@ -38,6 +38,7 @@ public sealed class ErrorTests
         AssertUserError(Cli.Run(Text("--optimizer", "adam")), "--optimizer", "'adam'");
         AssertUserError(Cli.Run(Text("--lookahead", "5")), "--lookahead", "k,alpha");
         AssertUserError(Cli.Run(Text("--device", "tpu")), "--device", "'tpu'");
+        AssertUserError(Cli.Run(Text("--device", "cuda:7")), "--device", "CUDA device 7"); // Debian's libtorch has no CUDA; a GPU machine has no 8th device
         AssertUserError(Cli.Run(Text("--separator", "ab")), "--separator");
         AssertUserError(Cli.Run("text-classification", "--dataset", _train, "--output", Path.Combine(_folder, "out"), "--architecture", "lstm"),
             "--architecture", "'lstm'");

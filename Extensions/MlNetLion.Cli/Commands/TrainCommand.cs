@@ -58,7 +58,7 @@ internal static class TrainCommand
             .AddRow("validation", $"{Markup.Escape(r.ValidationSource)}: {m.RowCount} rows ({m.SkippedRows} skipped)")
             .AddMetrics(m)
             .AddRow("best epoch's accuracy", $"{r.BestAccuracy:P2}")
-            .AddRow("training time", $"{r.TrainingSeconds:F1} s, {r.Epochs} epochs")
+            .AddRow("training time", $"{r.TrainingSeconds:F1} s, {r.Epochs} epoch{(r.Epochs == 1 ? "" : "s")}")
             .AddRow("optimizer state", Format.Bytes(r.OptimizerStateBytes))
             .AddRow("output", Markup.Escape(r.Output));
         console.Ansi.Write(table);

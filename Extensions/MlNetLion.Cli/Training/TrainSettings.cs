@@ -52,7 +52,7 @@ internal sealed record TrainSettings(TaskKind Kind, int Epochs, int? BatchSize, 
         {
             return Torch.Device.Parse(Device);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or NotSupportedException)
         {
             throw new UserErrorException($"--device: {e.Message}");
         }
