@@ -11,12 +11,10 @@ internal static class TestData
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string TempFolder()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "mlnet-lion-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    /// <summary>This test run's folder under the temp folder (models and checkpoints take tens of MB); removed after the run.</summary>
+    public static string RunFolder { get; } = Path.Combine(Path.GetTempPath(), "mlnet-lion-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public static string TempFolder() => Directory.CreateDirectory(Path.Combine(RunFolder, Guid.NewGuid().ToString("N"))).FullName;
 
     /// <summary>The first <paramref name="trainRows"/> rows of debian-sections.train.tsv and the first
     /// <paramref name="validRows"/> test rows whose label occurs in them, as train.tsv and valid.tsv (with header).</summary>
