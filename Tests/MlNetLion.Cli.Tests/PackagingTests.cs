@@ -97,8 +97,9 @@ public sealed class PackagingTests
             var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             foreach (var name in Packages)
             {
-                var dir = Path.Combine(cache, name.ToLowerInvariant(), version);
-                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+                var id = Path.Combine(cache, name.ToLowerInvariant());
+                if (Directory.Exists(Path.Combine(id, version))) Directory.Delete(Path.Combine(id, version), recursive: true);
+                if (Directory.Exists(id) && !Directory.EnumerateFileSystemEntries(id).Any()) Directory.Delete(id);
             }
         }
     }
