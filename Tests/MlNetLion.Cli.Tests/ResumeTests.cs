@@ -26,6 +26,11 @@ public sealed class ResumeTests
         Assert.IsTrue(Directory.EnumerateFiles(Path.Combine(output, "checkpoint")).Any(), "the checkpoint is kept");
         Assert.IsFalse(File.Exists(Path.Combine(output, "model.mlnl")));
 
+        var otherRun = Cli.Run([.. Args(train, valid, output, epochs: 4), "--resume"]);
+        Assert.AreEqual(1, otherRun.ExitCode, otherRun.ToString());
+        Assert.Contains("--resume", otherRun.Error);
+        Assert.Contains("different configuration", otherRun.Error);
+
         var resumed = Cli.Run([.. Args(train, valid, output), "--resume", "--json"]);
         Assert.AreEqual(0, resumed.ExitCode, resumed.ToString());
         var uninterrupted = Cli.Run([.. Args(train, valid, Path.Combine(folder, "whole")), "--json"]);
