@@ -44,6 +44,27 @@ public sealed class TextLoaderTests
     }
 
     [TestMethod]
+    public void ColumnSources_MapRowColumnsToOtherHeaderNamesOrIndices()
+    {
+        var named = TempFolder.WriteFile("r.tsv", "stars\treview\tsentiment\n5\tgreat film\ttrue\n");
+        var data = new MLContext().Data.LoadFromTextFile<Review>(named, hasHeader: true,
+            columnSources: new Dictionary<string, string> { ["Text"] = "review", ["Label"] = "sentiment", ["Score"] = "stars" });
+        Assert.AreEqual("great film", data.Rows[0].Text);
+        Assert.IsTrue(data.Rows[0].Label);
+        Assert.AreEqual(5f, data.Rows[0].Score);
+
+        var unnamed = TempFolder.WriteFile("r.tsv", "dull\t0\t1\n");
+        data = new MLContext().Data.LoadFromTextFile<Review>(unnamed, columnSources: new Dictionary<string, string> { ["Text"] = "0", ["Label"] = "1", ["Score"] = "2" });
+        Assert.AreEqual("dull", data.Rows[0].Text);
+        Assert.IsFalse(data.Rows[0].Label);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFromTextFile<Review>(named, hasHeader: true,
+            columnSources: new Dictionary<string, string> { ["Text"] = "body" }));
+        StringAssert.Contains(e.Message, "'body'");
+        StringAssert.Contains(e.Message, "'stars', 'review', 'sentiment'");
+    }
+
+    [TestMethod]
     public void MissingHeaderColumn_NamesItAndListsTheHeader()
     {
         var path = TempFolder.WriteFile("r.tsv", "score\ttext\n1\ta\n");

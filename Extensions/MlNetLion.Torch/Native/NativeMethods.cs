@@ -14,12 +14,31 @@ internal static partial class NativeMethods
 
     static NativeMethods()
     {
+        NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
         // libtorch may start with a single intra-op thread; default to every core unless the
         // user set a thread count through the usual environment variables.
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null &&
             Environment.GetEnvironmentVariable("MKL_NUM_THREADS") is null)
         {
             mlt_set_num_threads(Environment.ProcessorCount);
+        }
+    }
+
+    /// <summary>Loads the shim as the runtime would, but says what to install when it or libtorch is missing.</summary>
+    private static IntPtr Resolve(string name, System.Reflection.Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name != Lib) return IntPtr.Zero;
+        try
+        {
+            return NativeLibrary.Load(name, assembly, searchPath);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new DllNotFoundException(
+                "mlnet-lion could not load its native library (libmlnetlion_native.so) or libtorch 1.13, which that library needs. " +
+                "Install libtorch: on Debian 12 'sudo apt-get install libtorch1.13 libopencv-imgcodecs406' (or libtorch-dev; " +
+                "'bash eng/install.sh' in the mlnet-lion repository installs everything); for another libtorch build (e.g. CUDA), " +
+                $"add its lib folder to LD_LIBRARY_PATH. The loader said: {e.Message}", e);
         }
     }
 

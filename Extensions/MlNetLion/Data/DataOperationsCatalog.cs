@@ -25,10 +25,12 @@ public sealed class DataOperationsCatalog
     /// <param name="hasHeader">Whether the first line names the columns.</param>
     /// <param name="allowQuoting">Whether fields may be quoted ("a, b") as in RFC 4180.</param>
     /// <param name="trimWhitespace">Whether to trim spaces around fields.</param>
+    /// <param name="columnSources">Where a row column comes from when the file names it otherwise: row column name →
+    /// header name or zero-based field index (e.g. <c>{ ["Text"] = "Review" }</c>, <c>{ ["Label"] = "0" }</c>).</param>
     public DataView<TRow> LoadFromTextFile<TRow>(string path, char separatorChar = '\t', bool hasHeader = false,
-        bool allowQuoting = true, bool trimWhitespace = false) where TRow : class, new()
+        bool allowQuoting = true, bool trimWhitespace = false, IReadOnlyDictionary<string, string>? columnSources = null) where TRow : class, new()
     {
-        var rows = TextLoader.Load<TRow>(path, separatorChar, hasHeader, allowQuoting, trimWhitespace);
+        var rows = TextLoader.Load<TRow>(path, separatorChar, hasHeader, allowQuoting, trimWhitespace, columnSources);
         _context.Write(LogSeverity.Info, "TextLoader", $"loaded {rows.Count} rows from {path}");
         return new DataView<TRow>(rows);
     }

@@ -10,7 +10,8 @@ namespace MlNetLion.Data;
 /// <summary>Reads delimited text (TSV, CSV) into typed rows; CsvHelper does the tokenizing and quoting.</summary>
 internal static class TextLoader
 {
-    public static List<TRow> Load<TRow>(string path, char separator, bool hasHeader, bool allowQuoting, bool trimWhitespace)
+    public static List<TRow> Load<TRow>(string path, char separator, bool hasHeader, bool allowQuoting, bool trimWhitespace,
+        IReadOnlyDictionary<string, string>? columnSources = null)
         where TRow : class, new()
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
@@ -37,7 +38,7 @@ internal static class TextLoader
             var fields = parser.Record!;
             if (indices is null)
             {
-                indices = ResolveIndices(columns, hasHeader ? fields : null, path);
+                indices = ResolveIndices(columns, hasHeader ? fields : null, path, columnSources);
                 if (hasHeader) continue;
             }
             var row = new TRow();
@@ -69,15 +70,18 @@ internal static class TextLoader
         throw new InvalidDataException($"{path}, line {line}: the text is not valid UTF-8 (byte 0x{bytes[offset]:X2} at offset {offset}); save the file as UTF-8.");
     }
 
-    private static int[] ResolveIndices(IReadOnlyList<DataColumn> columns, string[]? header, string path) =>
-        columns.Select((c, position) =>
+    private static int[] ResolveIndices(IReadOnlyList<DataColumn> columns, string[]? header, string path, IReadOnlyDictionary<string, string>? sources) =>
+        columns.Select(c =>
         {
-            if (c.LoadIndex is { } i) return i;
+            var source = sources?.GetValueOrDefault(c.Name);
+            if (source is null && c.LoadIndex is { } i) return i;
+            var name = source ?? c.Name;
+            var found = header is null ? -1 : Array.FindIndex(header, h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase));
+            if (found >= 0) return found;
+            if (source is not null && int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out var index)) return index;
             if (header is null)
-                throw new ArgumentException($"Column '{c.Name}' has no [LoadColumn] index and '{path}' is read without a header; add [LoadColumn(n)] or pass hasHeader: true.");
-            var found = Array.FindIndex(header, h => string.Equals(h.Trim(), c.Name, StringComparison.OrdinalIgnoreCase));
-            return found >= 0 ? found : throw new ArgumentException(
-                $"Column '{c.Name}' was not found in the header of '{path}'. Header columns: {string.Join(", ", header.Select(h => $"'{h}'"))}.");
+                throw new ArgumentException($"Column '{name}' has no [LoadColumn] index and '{path}' is read without a header; add [LoadColumn(n)], give its zero-based index, or pass hasHeader: true.");
+            throw new ArgumentException($"Column '{name}' was not found in the header of '{path}'. Header columns: {string.Join(", ", header.Select(h => $"'{h}'"))}.");
         }).ToArray();
 
     private static object? Convert(string text, DataColumn column, string path, long line)
