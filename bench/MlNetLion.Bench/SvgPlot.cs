@@ -94,7 +94,7 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
                 foreach (var m in mantissas)
                 {
                     var v = d + Math.Log10(m);
-                    if (v >= lo && v <= hi) ticks.Add((v, (m * Math.Pow(10, d)).ToString("G3", CultureInfo.InvariantCulture)));
+                    if (v >= lo && v <= hi) ticks.Add((v, d is >= -2 and <= 3 ? (m * Math.Pow(10, d)).ToString("G4", CultureInfo.InvariantCulture) : I($"{m}e{d}")));
                 }
             return ticks;
         }
