@@ -16,10 +16,10 @@ internal static class ConvergenceStudy
 
     private sealed record Setup(StudyData Data, int Batch, double[] AdamWGrid, double[] SgdGrid, double AdamWDecay, double LionDecay, double SgdDecay);
 
-    public static void Run(bool quick, string folder, string? only)
+    public static void Run(bool quick, string folder, string? only, int seedCount = 0)
     {
-        var output = new StudyOutput(folder, "convergence", quick);
-        var seeds = quick ? new[] { 1, 2 } : [1, 2, 3, 4, 5];
+        var seeds = Enumerable.Range(1, seedCount > 0 ? seedCount : quick ? 2 : 5).ToArray();
+        var output = new StudyOutput(folder, "convergence", quick, seedCount > 0 ? $"{seeds.Length}seeds" : null);
         var setups = new List<Func<Setup>>
         {
             () => new(quick ? StudyData.FashionMnist(2000, 1000, epochs: 4) : StudyData.FashionMnist(60000, 10000, epochs: 5), Batch: quick ? 64 : 128,
@@ -85,7 +85,7 @@ internal static class ConvergenceStudy
                 {
                     var accs = results.Select(r => r.Epochs[e].ValidationAccuracy ?? double.NaN).ToList();
                     return ((double)e + 1, accs.Average(), Stats.StdDev(accs));
-                }), dashed: name.StartsWith("Lookahead", StringComparison.Ordinal));
+                }), dashed: name.StartsWith("Lookahead", StringComparison.Ordinal), color: SvgPlot.ColorAt((rows.Count - 1) % 3)); // Lookahead(X) in X's colour
             }
             output.Svg(s.Data.Name.ToLowerInvariant(), plot);
             markdown.Append($"\n{s.Data.Name} ({s.Data.TrainRows} training / {s.Data.TestRows} validation rows, batch {s.Batch}; target accuracy {target:P2}):\n\n");

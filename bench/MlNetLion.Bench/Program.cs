@@ -5,7 +5,7 @@ using MlNetLion.Bench;
 // Usage (docs/benchmarks.md has what each produces):
 //   dotnet run -c Release --project bench/MlNetLion.Bench -- optimizers [--json] [--sizes 1M,10M,32M] [--threads N] [--seconds S] [--only Lion,AdamW]
 //   dotnet run -c Release --project bench/MlNetLion.Bench -- e2e --model cnn|text --optimizer lion|adamw --steps N --batch B --threads T [--warmup W] [--export-text FILE]
-//   dotnet run -c Release --project bench/MlNetLion.Bench -- convergence [--quick] [--out docs/benchmarks]
+//   dotnet run -c Release --project bench/MlNetLion.Bench -- convergence [--quick] [--seeds N] [--only fashion|spam] [--out docs/benchmarks]
 //   dotnet run -c Release --project bench/MlNetLion.Bench -- scaling [--quick] [--out docs/benchmarks]
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int IntOption(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -19,7 +19,7 @@ switch (args.FirstOrDefault())
         return EndToEnd.Run(Option("--model") ?? "cnn", Option("--optimizer") ?? "lion", IntOption("--steps", 40), IntOption("--batch", 128),
             IntOption("--threads", Environment.ProcessorCount), IntOption("--warmup", 3), Option("--export-text"));
     case "convergence":
-        ConvergenceStudy.Run(quick, outDir, Option("--only"));
+        ConvergenceStudy.Run(quick, outDir, Option("--only"), IntOption("--seeds", 0));
         return 0;
     case "scaling":
         ScalingStudy.Run(quick, outDir);

@@ -5,13 +5,13 @@ using System.Text.Json;
 namespace MlNetLion.Bench;
 
 /// <summary>Writes a study's raw CSV, summary JSON (with the machine, load, date and command) and SVG files into one folder.</summary>
-internal sealed class StudyOutput(string folder, string study, bool quick)
+internal sealed class StudyOutput(string folder, string study, bool quick, string? tag = null)
 {
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly double _loadAtStart = Stats.LoadAverage();
 
     public string Mode => quick ? "quick" : "full";
-    public string Prefix => $"{study}{(quick ? "-quick" : "")}";
+    public string Prefix => $"{study}{(quick ? "-quick" : "")}{(tag is null ? "" : "-" + tag)}";
 
     public void Csv(string name, string header, IEnumerable<string> lines)
     {
@@ -31,7 +31,7 @@ internal sealed class StudyOutput(string folder, string study, bool quick)
         var doc = new Dictionary<string, object?>
         {
             ["study"] = study, ["mode"] = Mode,
-            ["command"] = $"dotnet run -c Release --project bench/MlNetLion.Bench -- {study}{(quick ? " --quick" : "")}",
+            ["command"] = $"dotnet run -c Release --project bench/MlNetLion.Bench -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}",
             ["started_utc"] = _started.ToString("u", CultureInfo.InvariantCulture), ["finished_utc"] = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
             ["minutes"] = Math.Round((DateTime.UtcNow - _started).TotalMinutes, 1),
             ["machine"] = Machine(), ["loadavg_1min_start"] = _loadAtStart, ["loadavg_1min_end"] = Stats.LoadAverage(),

@@ -4,6 +4,7 @@ torch.set_num_threads / NumberOfThreads) and OMP_WAIT_POLICY=PASSIVE (our bindin
 
   /usr/bin/python3 bench/pytorch/compare.py e2e  [--quick] [--threads N] [--reps R]   # end-to-end training throughput
   /usr/bin/python3 bench/pytorch/compare.py step [--quick] [--threads N] [--reps R]   # one optimizer step, 1M/10M/32M params
+  (e2e also takes --models cnn,text; --tag NAME adds a suffix to the result files)
 
 Writes docs/benchmarks/{e2e,step}[-quick].json (every run + summary) and .md (the table docs/benchmarks.md quotes).
 """
@@ -47,9 +48,9 @@ def machine():
 def write(name, quick, args, runs, summary, table):
     folder = os.path.join(REPO, "docs", "benchmarks")
     os.makedirs(folder, exist_ok=True)
-    stem = os.path.join(folder, name + ("-quick" if quick else ""))
+    stem = os.path.join(folder, name + ("-quick" if quick else "") + (args.tag and "-" + args.tag or ""))
     doc = {"study": name, "mode": "quick" if quick else "full",
-           "command": f"/usr/bin/python3 bench/pytorch/compare.py {name}" + (" --quick" if quick else ""),
+           "command": "/usr/bin/python3 bench/pytorch/compare.py " + " ".join(sys.argv[1:]),
            "date_utc": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
            "threads": args.threads, "reps": args.reps, "env": {"OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": str(args.threads)},
            "loadavg_1min_range": [min(r["loadavg_1min_before"] for r in runs), max(r["loadavg_1min_before"] for r in runs)],
@@ -67,7 +68,7 @@ def md(header, rows):
 
 
 def e2e(args, env):
-    configs = [("cnn", 30 if args.quick else 150, 128), ("text", 15 if args.quick else 60, 32)]
+    configs = [c for c in [("cnn", 30 if args.quick else 150, 128), ("text", 15 if args.quick else 60, 32)] if c[0] in args.models.split(",")]
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         ids = os.path.join(tmp, "spam_ids.bin")
@@ -161,6 +162,8 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--reps", type=int)
+    ap.add_argument("--tag", default="", help="suffix for the result files (e.g. a second run)")
+    ap.add_argument("--models", default="cnn,text", help="e2e: which models (cnn,text)")
     args = ap.parse_args()
     args.reps = args.reps or (2 if args.quick else 5)
     subprocess.run(["dotnet", "build", "-c", "Release", "bench/MlNetLion.Bench", "-v", "q", "-nologo"], cwd=REPO, check=True,
