@@ -29,5 +29,6 @@ internal sealed record OptimizerChoice(string Inner, bool Lookahead = false, dou
         _ => throw new ArgumentException($"unknown optimizer '{name}' (lion, adamw, sgd)"),
     };
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}(lr={LearningRate}, wd={WeightDecay})");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Name}(lr={LearningRate?.ToString("G3", CultureInfo.InvariantCulture) ?? "default"}, wd={WeightDecay?.ToString(CultureInfo.InvariantCulture) ?? "default"})");
 }
