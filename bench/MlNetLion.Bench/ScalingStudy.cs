@@ -34,8 +34,8 @@ internal static class ScalingStudy
                 Loss: g.Average(x => x.Run.FinalLogLoss), Accuracy: g.Average(x => x.Run.FinalAccuracy)))
             .ToList();
         var fits = new List<Dictionary<string, object?>>();
-        var byParams = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs parameters ({output.Mode})", "parameters N", "validation log-loss", logX: true, logY: true);
-        var byCompute = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs training compute ({output.Mode})", "training FLOPs C (≈ 6 × forward MACs × samples)", "validation log-loss", logX: true, logY: true);
+        var byParams = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs parameters ({output.Mode}; dashed: power-law fits)", "parameters N", "validation log-loss", logX: true, logY: true);
+        var byCompute = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs training compute ({output.Mode}; dashed: fits)", "training FLOPs C (≈ 6 × forward MACs × samples)", "validation log-loss", logX: true, logY: true);
         var rows = new List<string[]>();
         var series = 0;
         foreach (var group in points.GroupBy(p => (p.Optimizer, p.Batch)).OrderBy(g => g.Key.Batch).ThenBy(g => g.Key.Optimizer))
@@ -46,9 +46,9 @@ internal static class ScalingStudy
             var name = $"{group.Key.Optimizer}, batch {group.Key.Batch}";
             var color = SvgPlot.ColorAt(series++);
             byParams.Add($"{name}: N^{fitN.Exponent:F3}", ps.Select(p => (p.Params, p.Loss, 0.0)), lines: false, color: color)
-                .Add($"  fit", ps.Select(p => (p.Params, fitN.At(p.Params), 0.0)), dashed: true, color: color);
+                .Add("", ps.Select(p => (p.Params, fitN.At(p.Params), 0.0)), dashed: true, color: color);
             byCompute.Add($"{name}: C^{fitC.Exponent:F3}", ps.Select(p => (p.Flops, p.Loss, 0.0)), lines: false, color: color)
-                .Add($"  fit", ps.Select(p => (p.Flops, fitC.At(p.Flops), 0.0)), dashed: true, color: color);
+                .Add("", ps.Select(p => (p.Flops, fitC.At(p.Flops), 0.0)), dashed: true, color: color);
             fits.Add(new()
             {
                 ["optimizer"] = group.Key.Optimizer, ["batch"] = group.Key.Batch,

@@ -25,9 +25,9 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
 
     public static string ColorAt(int i) => Palette[i % Palette.Length];
 
-    public string Render(int width = 720, int height = 440)
+    public string Render(int width = 780, int height = 440)
     {
-        const int left = 70, right = 200, top = 40, bottom = 55;
+        const int left = 70, right = 260, top = 40, bottom = 55;
         var points = _series.SelectMany(s => s.Points).ToList();
         if (points.Count == 0) throw new InvalidOperationException($"the plot '{title}' has no points");
         var (x0, x1) = Range(points.Select(p => p.X), logX);
@@ -53,9 +53,9 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
         }
         svg.Append(I($"<text x=\"{left + pw / 2:F1}\" y=\"{height - 12}\" text-anchor=\"middle\">{E(xLabel)}</text>\n"));
         svg.Append(I($"<text transform=\"translate(16,{top + ph / 2:F1}) rotate(-90)\" text-anchor=\"middle\">{E(yLabel)}</text>\n"));
-        for (var i = 0; i < _series.Count; i++)
+        var legend = 0;
+        foreach (var s in _series)
         {
-            var s = _series[i];
             var dash = s.Dashed ? " stroke-dasharray=\"6,4\"" : "";
             var ordered = s.Points.OrderBy(p => p.X).ToList();
             if (s.Lines && ordered.Count > 1)
@@ -66,8 +66,12 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
                     svg.Append(I($"<line x1=\"{Sx(p.X):F1}\" y1=\"{Sy(p.Y - p.Err):F1}\" x2=\"{Sx(p.X):F1}\" y2=\"{Sy(p.Y + p.Err):F1}\" stroke=\"{s.Color}\"/>\n"));
                 if (!s.Dashed) svg.Append(I($"<circle cx=\"{Sx(p.X):F1}\" cy=\"{Sy(p.Y):F1}\" r=\"3\" fill=\"{s.Color}\"/>\n"));
             }
-            var ly = top + 10 + i * 18;
-            svg.Append(I($"<line x1=\"{width - right + 12}\" y1=\"{ly}\" x2=\"{width - right + 36}\" y2=\"{ly}\" stroke=\"{s.Color}\" stroke-width=\"2\"{dash}/><text x=\"{width - right + 42}\" y=\"{ly + 4}\">{E(s.Name)}</text>\n"));
+            if (s.Name.Length == 0) continue; // unnamed series (e.g. a fit drawn in its data's colour) get no legend entry
+            var ly = top + 10 + legend++ * 18;
+            svg.Append(s.Lines || s.Dashed
+                ? I($"<line x1=\"{width - right + 12}\" y1=\"{ly}\" x2=\"{width - right + 36}\" y2=\"{ly}\" stroke=\"{s.Color}\" stroke-width=\"2\"{dash}/>")
+                : I($"<circle cx=\"{width - right + 24}\" cy=\"{ly}\" r=\"3\" fill=\"{s.Color}\"/>"));
+            svg.Append(I($"<text x=\"{width - right + 42}\" y=\"{ly + 4}\">{E(s.Name)}</text>\n"));
         }
         svg.Append("</svg>\n");
         return svg.ToString();
