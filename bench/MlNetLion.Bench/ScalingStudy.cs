@@ -34,7 +34,7 @@ internal static class ScalingStudy
                 Loss: g.Average(x => x.Run.FinalLogLoss), Accuracy: g.Average(x => x.Run.FinalAccuracy)))
             .ToList();
         var fits = new List<Dictionary<string, object?>>();
-        var byParams = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs parameters ({output.Mode}; dashed: power-law fits)", "parameters N", "validation log-loss", logX: true, logY: true);
+        var byParams = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs parameters ({output.Mode}; dashed: fits)", "parameters N", "validation log-loss", logX: true, logY: true);
         var byCompute = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs training compute ({output.Mode}; dashed: fits)", "training FLOPs C (≈ 6 × forward MACs × samples)", "validation log-loss", logX: true, logY: true);
         var rows = new List<string[]>();
         var series = 0;

@@ -39,7 +39,7 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
         var svg = new StringBuilder();
         svg.Append(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"));
         svg.Append(I($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n"));
-        svg.Append(I($"<text x=\"{left + pw / 2:F1}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">{E(title)}</text>\n"));
+        svg.Append(I($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">{E(title)}</text>\n"));
         svg.Append(I($"<rect x=\"{left}\" y=\"{top}\" width=\"{pw:F1}\" height=\"{ph:F1}\" fill=\"none\" stroke=\"#333\"/>\n"));
         foreach (var (v, label) in Ticks(x0, x1, logX))
         {
