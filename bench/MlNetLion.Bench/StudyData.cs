@@ -25,21 +25,11 @@ internal sealed record RunResult(string Dataset, string Optimizer, double Learni
 }
 
 /// <summary>A data set cut to a study's size, and how to train a classifier on it with one optimizer.</summary>
-internal sealed class StudyData
+internal sealed class StudyData(string name, int trainRows, int testRows, Func<OptimizerChoice, int, int, int, StepClock, ClassificationModel> fit)
 {
-    private readonly Func<OptimizerChoice, int, int, int, StepClock, ClassificationModel> _fit;
-
-    private StudyData(string name, int trainRows, int testRows, Func<OptimizerChoice, int, int, int, StepClock, ClassificationModel> fit)
-    {
-        Name = name;
-        TrainRows = trainRows;
-        TestRows = testRows;
-        _fit = fit;
-    }
-
-    public string Name { get; }
-    public int TrainRows { get; }
-    public int TestRows { get; }
+    public string Name => name;
+    public int TrainRows => trainRows;
+    public int TestRows => testRows;
 
     /// <summary>Fashion-MNIST with the default image model (a residual CNN of the given width).</summary>
     public static StudyData FashionMnist(int train, int test, int epochs)
@@ -75,7 +65,7 @@ internal sealed class StudyData
     public RunResult Train(OptimizerChoice choice, int seed, int batch, int width = 16)
     {
         var clock = new StepClock();
-        using var model = _fit(choice, seed, batch, width, clock);
+        using var model = fit(choice, seed, batch, width, clock);
         var h = model.TrainingHistory!;
         var result = new RunResult(Name, choice.Name, choice.LearningRate ?? double.NaN, choice.WeightDecay, seed, batch, width,
             model.ParameterCount, h.Epochs, clock.MedianStepSeconds(), h.OptimizerStateBytes, h.Seconds);
