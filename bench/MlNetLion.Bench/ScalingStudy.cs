@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace MlNetLion.Bench;
+
+/// <summary>
+/// Final validation loss of the default image model (residual CNN) on Fashion-MNIST for 4 widths and several
+/// batch sizes, Lion vs AdamW at the trainer's default settings (Lion lr 1e-3, wd 0.1; AdamW lr 3e-3, wd 0.01;
+/// the same number of epochs everywhere, so a larger batch takes fewer steps), with a power law
+/// loss = A·N^b fitted per optimizer and batch size over the parameter count N, and over training compute C.
+/// </summary>
+internal static class ScalingStudy
+{
+    public static void Run(bool quick, string folder)
+    {
+        var output = new StudyOutput(folder, "scaling", quick);
+        var widths = new[] { 4, 8, 16, 32 };
+        var batches = quick ? new[] { 32, 128 } : [32, 128, 512];
+        var seeds = quick ? new[] { 1 } : [1, 2];
+        var epochs = quick ? 3 : 5;
+        var data = quick ? StudyData.FashionMnist(3000, 1000, epochs) : StudyData.FashionMnist(60000, 10000, epochs);
+        var runs = new List<(RunResult Run, double Flops)>();
+        foreach (var batch in batches)
+            foreach (var width in widths)
+                foreach (var optimizer in new[] { "Lion", "AdamW" })
+                    foreach (var seed in seeds)
+                    {
+                        var r = data.Train(new OptimizerChoice(optimizer), seed, batch, width);
+                        runs.Add((r, TrainingFlopsPerSample(1, width, 1, 28, 10) * (double)data.TrainRows * epochs));
+                    }
+
+        // mean over seeds per (optimizer, batch, width)
+        var points = runs.GroupBy(x => (x.Run.Optimizer, x.Run.Batch, x.Run.Width))
+            .Select(g => (g.Key.Optimizer, g.Key.Batch, g.Key.Width, Params: (double)g.First().Run.Parameters, g.First().Flops,
+                Loss: g.Average(x => x.Run.FinalLogLoss), Accuracy: g.Average(x => x.Run.FinalAccuracy)))
+            .ToList();
+        var fits = new List<Dictionary<string, object?>>();
+        var byParams = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs parameters ({output.Mode}; dashed: fits)", "parameters N", "validation log-loss", logX: true, logY: true);
+        var byCompute = new SvgPlot($"Fashion-MNIST CNN: final validation loss vs training compute ({output.Mode}; dashed: fits)", "training FLOPs C (≈ 6 × forward MACs × samples)", "validation log-loss", logX: true, logY: true);
+        var rows = new List<string[]>();
+        var series = 0;
+        foreach (var group in points.GroupBy(p => (p.Optimizer, p.Batch)).OrderBy(g => g.Key.Batch).ThenBy(g => g.Key.Optimizer))
+        {
+            var ps = group.OrderBy(p => p.Params).ToList();
+            var fitN = PowerLaw.Fit(ps.Select(p => p.Params).ToList(), ps.Select(p => p.Loss).ToList());
+            var fitC = PowerLaw.Fit(ps.Select(p => p.Flops).ToList(), ps.Select(p => p.Loss).ToList());
+            var name = $"{group.Key.Optimizer}, batch {group.Key.Batch}";
+            var color = SvgPlot.ColorAt(series++);
+            byParams.Add($"{name}: N^{fitN.Exponent:F3}", ps.Select(p => (p.Params, p.Loss, 0.0)), lines: false, color: color)
+                .Add("", ps.Select(p => (p.Params, fitN.At(p.Params), 0.0)), dashed: true, color: color);
+            byCompute.Add($"{name}: C^{fitC.Exponent:F3}", ps.Select(p => (p.Flops, p.Loss, 0.0)), lines: false, color: color)
+                .Add("", ps.Select(p => (p.Flops, fitC.At(p.Flops), 0.0)), dashed: true, color: color);
+            fits.Add(new()
+            {
+                ["optimizer"] = group.Key.Optimizer, ["batch"] = group.Key.Batch,
+                ["params_fit"] = new { fitN.A, fitN.Exponent, fitN.RSquared }, ["compute_fit"] = new { fitC.A, fitC.Exponent, fitC.RSquared },
+                ["points"] = ps.Select(p => new { p.Width, p.Params, p.Flops, p.Loss, p.Accuracy }).ToList(),
+            });
+            rows.Add([group.Key.Optimizer, group.Key.Batch.ToString(CultureInfo.InvariantCulture),
+                string.Join(" / ", ps.Select(p => p.Loss.ToString("F4", CultureInfo.InvariantCulture))),
+                string.Join(" / ", ps.Select(p => p.Accuracy.ToString("P1", CultureInfo.InvariantCulture))),
+                $"{fitN.Exponent:F3} (R² {fitN.RSquared:F2})", $"{fitC.Exponent:F3} (R² {fitC.RSquared:F2})"]);
+        }
+        // Lion's advantage per batch size: mean over widths of AdamW loss / Lion loss (> 1: Lion lower).
+        var advantage = batches.Select(b => new
+        {
+            Batch = b,
+            AdamWOverLion = widths.Average(w => points.Single(p => p.Optimizer == "AdamW" && p.Batch == b && p.Width == w).Loss
+                / points.Single(p => p.Optimizer == "Lion" && p.Batch == b && p.Width == w).Loss),
+        }).ToList();
+        output.Svg("params", byParams);
+        output.Svg("compute", byCompute);
+        output.Csv("runs", "optimizer,batch,width,seed,params,train_flops,final_logloss,final_acc,best_acc,seconds,step_ms,state_bytes",
+            runs.Select(x => StudyOutput.Row(x.Run.Optimizer, x.Run.Batch, x.Run.Width, x.Run.Seed, x.Run.Parameters, x.Flops, x.Run.FinalLogLoss,
+                x.Run.FinalAccuracy, x.Run.BestAccuracy, x.Run.Seconds, x.Run.StepSeconds * 1e3, x.Run.OptimizerStateBytes)));
+        output.Json(new { widths, batches, seeds, epochs, train_rows = data.TrainRows, validation_rows = data.TestRows, fits, lion_advantage_by_batch = advantage });
+        var md = $"\nFashion-MNIST ({data.TrainRows} training / {data.TestRows} validation images, {epochs} epochs, widths {string.Join("/", widths)}, " +
+            $"{seeds.Length} seed(s)); loss and accuracy listed by width:\n\n" +
+            StudyOutput.Markdown(["optimizer", "batch", "final val loss", "final val acc", "exponent vs N", "exponent vs C"], rows) +
+            "\nAdamW loss / Lion loss, mean over widths (> 1: Lion lower): " +
+            string.Join(", ", advantage.Select(a => $"batch {a.Batch}: {a.AdamWOverLion:F3}")) + "\n";
+        File.WriteAllText(Path.Combine(folder, $"{output.Prefix}.md"), md);
+        Console.WriteLine(md);
+    }
+
+    /// <summary>
+    /// Training FLOPs per sample of the shim's residual CNN (native/src/models_image.cpp, same size rules):
+    /// 2 FLOPs per multiply-add, forward + backward ≈ 3 × forward; convolutions and the head (BN, ReLU, pooling left out).
+    /// </summary>
+    internal static double TrainingFlopsPerSample(int inChannels, int width, int depth, int inputSize, int classes)
+    {
+        double macs = 0;
+        long size = inputSize;
+        var stemStride = size >= 64 ? 2 : 1;
+        size = (size + stemStride - 1) / stemStride;
+        macs += (double)size * size * width * inChannels * 9;
+        if (inputSize >= 128) size = (size + 1) / 2;
+        long cin = width;
+        for (var s = 0; s < 3; s++)
+        {
+            long cout = (long)width << s;
+            var stride = 1;
+            if (s > 0 && size >= 8)
+            {
+                stride = 2;
+                size = (size + 1) / 2;
+            }
+            for (var b = 0; b < depth; b++)
+            {
+                var first = b == 0;
+                macs += (double)size * size * cout * cin * 9 + (double)size * size * cout * cout * 9;
+                if (first && (stride != 1 || cin != cout)) macs += (double)size * size * cout * cin;
+                cin = cout;
+            }
+        }
+        macs += (double)cin * classes;
+        return 6 * macs;
+    }
+}
