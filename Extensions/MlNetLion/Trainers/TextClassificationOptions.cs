@@ -49,8 +49,9 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     /// <summary>Lion's beta2 for the wide path (default 0.3; the other parameters use the optimizer's). Under Lion
     /// every weight whose momentum is not zero moves by the full learning rate each step, so the weight of a word
     /// seen once keeps moving long after: with the usual 0.99 its momentum takes thousands of steps to fade to
-    /// zero, with 0.3 less than a hundred. On the 21-class debian-sections set this is worth 5 points of
-    /// accuracy. Ignored by other optimizers.</summary>
+    /// zero, with 0.3 less than a hundred. A TF-IDF linear model alone trained with Lion on the 21-class
+    /// debian-sections set reached 62% test accuracy with 0.99 and 69% with 0.3 (docs/baselines.md). Ignored by other
+    /// optimizers.</summary>
     public double WideLionBeta2 { get; set; } = 0.3;
 
     /// <summary>Dropout rate.</summary>
