@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetLion.Trainers;
 
 namespace MlNetLion.Bench;
 
@@ -7,8 +8,11 @@ namespace MlNetLion.Bench;
 /// networks and schedule (cosine with 5% warmup, decayed to 0 at the last step). Every optimizer gets the same
 /// number of tuning trials: one run per learning rate of its grid (Lion's grid 3x smaller than AdamW's, its weight
 /// decay 10x larger, as the Lion paper advises) with the tuning seed; the best final validation accuracy picks the
-/// rate; then the evaluation seeds (different from the tuning seed) train with it. The grids are centred on the
-/// trainers' defaults (3x apart); --quick, whose runs are short, uses the upper two points of each grid.
+/// rate; then the evaluation seeds (different from the tuning seed) train with it. Three points per optimizer, 3x
+/// apart. The full grids are centred on the trainers' defaults; the --quick grids, whose runs are a few dozen to a
+/// hundred steps, are one step (3x) higher, because with the full grids' upper two points the higher rate won for
+/// every optimizer on both data sets (a grid whose best point is its edge has not found the optimum). A tuning
+/// trial that diverges (the trainer stops on a non-finite loss) counts as a lost trial.
 /// </summary>
 internal static class ConvergenceStudy
 {
@@ -23,9 +27,9 @@ internal static class ConvergenceStudy
         var setups = new List<Func<Setup>>
         {
             () => new(quick ? StudyData.FashionMnist(2000, 1000, epochs: 4) : StudyData.FashionMnist(60000, 10000, epochs: 5), Batch: quick ? 64 : 128,
-                AdamWGrid: quick ? [3e-3, 1e-2] : [1e-3, 3e-3, 1e-2], SgdGrid: quick ? [0.1, 0.3] : [0.03, 0.1, 0.3], 0.01, 0.1, 5e-4),
+                AdamWGrid: quick ? [3e-3, 1e-2, 3e-2] : [1e-3, 3e-3, 1e-2], SgdGrid: quick ? [0.1, 0.3, 1.0] : [0.03, 0.1, 0.3], 0.01, 0.1, 5e-4),
             () => new(quick ? StudyData.SpamAssassin(400, 300, epochs: 3, maxLength: 64) : StudyData.SpamAssassin(4471, 1118, epochs: 4, maxLength: 256), Batch: 32,
-                AdamWGrid: quick ? [1e-3, 3e-3] : [3e-4, 1e-3, 3e-3], SgdGrid: quick ? [0.05, 0.15] : [0.015, 0.05, 0.15], 0.01, 0.1, 5e-4),
+                AdamWGrid: quick ? [1e-3, 3e-3, 1e-2] : [3e-4, 1e-3, 3e-3], SgdGrid: quick ? [0.05, 0.15, 0.5] : [0.015, 0.05, 0.15], 0.01, 0.1, 5e-4),
         };
         var runs = new List<(string Phase, RunResult Run)>();
         var summary = new List<object>();
@@ -36,6 +40,7 @@ internal static class ConvergenceStudy
             if (only is not null && !s.Data.Name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
             Console.Error.WriteLine($"{s.Data.Name}: {s.Data.TrainRows} training / {s.Data.TestRows} validation rows");
             var evals = new Dictionary<string, List<RunResult>>();
+            var tuning = new Dictionary<string, (double[] Grid, List<double> Diverged, double Chosen)>();
             foreach (var lookahead in new[] { false, true })
                 foreach (var inner in new[] { "Lion", "AdamW", "SGD" })
                 {
@@ -45,9 +50,21 @@ internal static class ConvergenceStudy
                         "AdamW" => (s.AdamWGrid, s.AdamWDecay),
                         _ => (s.SgdGrid, s.SgdDecay),
                     };
-                    var trials = grid.Select(lr => s.Data.Train(new OptimizerChoice(inner, lookahead, lr, decay), TuningSeed, s.Batch)).ToList();
+                    var trials = new List<RunResult>();
+                    var diverged = new List<double>();
+                    foreach (var lr in grid)
+                    {
+                        try { trials.Add(s.Data.Train(new OptimizerChoice(inner, lookahead, lr, decay), TuningSeed, s.Batch)); }
+                        catch (TrainingException e)
+                        {
+                            diverged.Add(lr);
+                            Console.Error.WriteLine($"  {s.Data.Name} {(lookahead ? $"Lookahead({inner})" : inner)} lr {F(lr)}: diverged ({e.Message})");
+                        }
+                    }
+                    if (trials.Count == 0) throw new InvalidOperationException($"{s.Data.Name} {inner}: every tuning trial diverged");
                     runs.AddRange(trials.Select(t => ("tune", t)));
                     var best = trials.OrderByDescending(t => t.FinalAccuracy).ThenBy(t => t.FinalLogLoss).First();
+                    tuning[(lookahead ? $"Lookahead({inner})" : inner)] = (grid, diverged, best.LearningRate);
                     var chosen = new OptimizerChoice(inner, lookahead, best.LearningRate, decay);
                     var results = seeds.Select(seed => s.Data.Train(chosen, seed, s.Batch)).ToList();
                     runs.AddRange(results.Select(r => ("eval", r)));
@@ -74,9 +91,12 @@ internal static class ConvergenceStudy
                     ["seconds_to_target_median"] = reached.Count > 0 ? Stats.Median(reached) : null,
                     ["step_ms_median"] = Stats.Median(results.Select(r => r.StepSeconds * 1e3)),
                     ["optimizer_state_bytes"] = results[0].OptimizerStateBytes, ["parameters"] = results[0].Parameters,
+                    ["lr_grid"] = tuning[name].Grid, ["lr_grid_diverged"] = tuning[name].Diverged,
+                    ["lr_chosen_position"] = ChosenPosition(tuning[name].Grid, tuning[name].Chosen),
                 };
                 summary.Add(entry);
-                rows.Add([name, F(results[0].LearningRate), F(results[0].WeightDecay ?? 0),
+                rows.Add([name, string.Join(" / ", tuning[name].Grid.Select(g => g == tuning[name].Chosen ? $"**{F(g)}**" : tuning[name].Diverged.Contains(g) ? $"{F(g)} (diverged)" : F(g))),
+                    ChosenPosition(tuning[name].Grid, tuning[name].Chosen), F(results[0].WeightDecay ?? 0),
                     $"{finals.Average():P2} ± {Stats.StdDev(finals) * 100:F2}", $"{finals.Min():P2}–{finals.Max():P2}", $"{bests.Average():P2} ± {Stats.StdDev(bests) * 100:F2}",
                     reached.Count > 0 ? $"{Stats.Median(reached):F1} s ({reached.Count}/{results.Count})" : $"not reached (0/{results.Count})",
                     $"{Stats.Median(results.Select(r => r.StepSeconds * 1e3)):F1}", $"{results[0].OptimizerStateBytes / 1024.0:F0} KiB ({results[0].OptimizerStateBytes / (double)results[0].Parameters:F0} B/param)"]);
@@ -89,7 +109,7 @@ internal static class ConvergenceStudy
             }
             output.Svg(s.Data.Name.ToLowerInvariant(), plot);
             markdown.Append($"\n{s.Data.Name} ({s.Data.TrainRows} training / {s.Data.TestRows} validation rows, batch {s.Batch}; target accuracy {target:P2}):\n\n");
-            markdown.Append(StudyOutput.Markdown(["optimizer", "lr", "wd", "final acc (mean ± sd)", "final min–max", "best acc", "time to target (median)", "step ms", "optimizer state"], rows));
+            markdown.Append(StudyOutput.Markdown(["optimizer", "lr grid (chosen in bold)", "chosen", "wd", "final acc (mean ± sd)", "final min–max", "best acc", "time to target (median)", "step ms", "optimizer state"], rows));
         }
         output.Csv("runs", "phase,dataset,optimizer,lr,wd,seed,batch,params,final_acc,best_acc,final_logloss,seconds,step_ms,state_bytes,epoch_accs",
             runs.Select(x => StudyOutput.Row(x.Phase, x.Run.Dataset, x.Run.Optimizer, x.Run.LearningRate, x.Run.WeightDecay, x.Run.Seed, x.Run.Batch, x.Run.Parameters,
@@ -99,6 +119,10 @@ internal static class ConvergenceStudy
         File.WriteAllText(Path.Combine(folder, $"{output.Prefix}.md"), markdown.ToString());
         Console.WriteLine(markdown);
     }
+
+    /// <summary>Where the tuning's pick lies in its grid: "interior", or "lowest"/"highest" edge (then the optimum may lie beyond it).</summary>
+    private static string ChosenPosition(double[] grid, double chosen) =>
+        chosen == grid.Min() ? "lowest" : chosen == grid.Max() ? "highest" : "interior";
 
     private static string F(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 }

@@ -22,6 +22,8 @@ FASHION = "/usr/share/datasets/fashion-mnist"
 # The trainers' defaults (ImageClassificationTrainer / TextClassificationTrainer.Defaults).
 DEFAULTS = {"cnn": {"lion": (1e-3, 0.1), "adamw": (3e-3, 0.01)}, "text": {"lion": (3e-4, 0.1), "adamw": (1e-3, 0.01)}}
 WIDE_LR_SCALE = 30.0  # TextClassificationOptions.WideLearningRateScale
+WIDE_LION_BETA2 = 0.3  # TextClassificationOptions.WideLionBeta2 (Lion only)
+LION_BETAS = (0.9, 0.99)  # LionOptions' defaults
 
 
 def read_idx(path):
@@ -61,6 +63,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     n = a.steps * a.batch
+    betas = {}
 
     if a.model == "cnn":
         images = torch.from_numpy(read_idx(f"{FASHION}/train-images-idx3-ubyte.gz")[:n].copy())
@@ -77,7 +80,10 @@ def main():
         ids, labels, vocab, classes = read_text(a.text_data)
         n = len(ids)
         model = TextTransformer(vocab, classes, wide=True)
+        model.set_idf(ids)  # from the training rows, as our trainer does before training
         lr_scale = {"wide.weight": WIDE_LR_SCALE}
+        if a.optimizer == "lion":
+            betas = {"wide.weight": (LION_BETAS[0], WIDE_LION_BETA2)}
 
         def batch(idx):
             rows = [ids[i] for i in idx.tolist()]
@@ -87,8 +93,8 @@ def main():
     if a.expect_params is not None and params != a.expect_params:
         raise SystemExit(f"parameter count {params} != ours {a.expect_params}: the replica differs")
     lr, wd = DEFAULTS[a.model][a.optimizer]
-    groups = param_groups(model, lr, wd, lr_scale)
-    opt = Lion(groups, lr=lr, betas=(0.9, 0.99), weight_decay=wd) if a.optimizer == "lion" \
+    groups = param_groups(model, lr, wd, lr_scale, betas)
+    opt = Lion(groups, lr=lr, betas=LION_BETAS, weight_decay=wd) if a.optimizer == "lion" \
         else torch.optim.AdamW(groups, lr=lr, weight_decay=wd)
     steps_per_epoch = (n + a.batch - 1) // a.batch
     model.train()
@@ -118,6 +124,8 @@ def main():
           "threads": a.threads, "steps": steps_per_epoch, "timed_steps": timed,
           "samples_per_s": timed * a.batch / seconds, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
           "final_loss": value, "mean_batch_length": float(np.mean(lengths)) if lengths else None,
+          "param_groups": [{"params": sum(p.numel() for p in g["params"]), "lr": g["base_lr"], "weight_decay": g["weight_decay"],
+                            "betas": list(g["betas"])} for g in opt.param_groups],
           "optimizer_impl": "reference Lion (google/automl)" if a.optimizer == "lion" else f"torch.optim.AdamW(foreach={opt.defaults.get('foreach')})",
           "torch": torch.__version__})
 

@@ -2,7 +2,9 @@
 
 Same layers, shapes, parameter names and forward pass; the side-by-side scripts assert that the parameter
 count equals the one our trainer reports. Initialisation follows the shim where it is explicit (He init of
-convolutions, zero bn2 scale, N(0, 0.02) embeddings, zero wide path); it does not change the speed.
+convolutions, zero bn2 scale, N(0, 0.02) embeddings, zero wide path); it does not change the speed. The text
+model's wide path weighs tokens by TF-IDF as the shim does (since commit 6eb9691): the `wide_idf` buffer (ones
+until `set_idf` fills it from the training rows) over the L2 norm of the row's weights.
 """
 import torch
 import torch.nn as nn
@@ -124,6 +126,8 @@ class TextTransformer(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(dim, classes)
         self.wide = nn.EmbeddingBag(vocab, classes, mode="sum", padding_idx=0) if wide else None
+        if wide:
+            self.register_buffer("wide_idf", torch.ones(vocab))
         with torch.no_grad():
             if self.wide is not None:
                 self.wide.weight.zero_()
@@ -151,8 +155,18 @@ class TextTransformer(nn.Module):
         logits = self.head(self.dropout(self.norm(pooled)))
         if self.wide is None:
             return logits
-        count = keep.sum(1, keepdim=True).to(logits.dtype).clamp_min(1.0)
-        return logits + self.wide(ids) / count.sqrt()
+        idf = self.wide_idf.index_select(0, ids.flatten()).view_as(ids) * keep  # pads weigh 0
+        weights = idf / idf.square().sum(1, keepdim=True).sqrt().clamp_min(1e-12)
+        return logits + self.wide(ids, per_sample_weights=weights.to(self.wide.weight.dtype))
+
+    @torch.no_grad()
+    def set_idf(self, rows):
+        """TextClassificationTrainer.SetInverseDocumentFrequencies: scikit-learn's smoothed idf,
+        ln((1 + n) / (1 + df)) + 1, counted over the training rows (1-D id tensors)."""
+        df = torch.zeros(self.vocab, dtype=torch.float64)
+        for row in rows:
+            df[torch.unique(row)] += 1
+        self.wide_idf.copy_((torch.log((1.0 + len(rows)) / (1.0 + df)) + 1).float())
 
 
 def decays_weights(name, p):
@@ -166,12 +180,20 @@ def decays_weights(name, p):
     return True
 
 
-def param_groups(model, lr, wd, lr_scale=None):
-    """The trainer's groups: (decay, lr scale) -> one group each, like OptimizerSettings.Groups."""
+def param_groups(model, lr, wd, lr_scale=None, betas=None):
+    """The trainer's groups: (decay, lr scale, Lion beta2) -> one group each, like ClassificationTrainer's
+    ParameterSets and OptimizerSettings.Groups. `betas` maps a parameter name to its own betas (Lion only: pass
+    it only when building a Lion)."""
     lr_scale = lr_scale or {}
+    betas = betas or {}
     groups = {}
     for name, p in model.named_parameters():
-        key = (decays_weights(name, p), lr_scale.get(name, 1.0))
+        key = (decays_weights(name, p), lr_scale.get(name, 1.0), betas.get(name))
         groups.setdefault(key, []).append(p)
-    return [{"params": ps, "lr": lr * scale, "weight_decay": wd if decay else 0.0, "base_lr": lr * scale}
-            for (decay, scale), ps in groups.items()]
+    out = []
+    for (decay, scale, b), ps in groups.items():
+        g = {"params": ps, "lr": lr * scale, "weight_decay": wd if decay else 0.0, "base_lr": lr * scale}
+        if b is not None:
+            g["betas"] = b
+        out.append(g)
+    return out
