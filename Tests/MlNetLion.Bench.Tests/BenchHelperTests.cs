@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using MlNetLion.Cli.Output;
 
 namespace MlNetLion.Bench.Tests;
 
@@ -56,6 +57,7 @@ public sealed class BenchHelperTests
     {
         CollectionAssert.AreEqual(new[] { "100", "1000", "1e4" }, SvgPlot.Ticks(1.9, 4.1, log: true).Select(t => t.Label).ToArray());
         CollectionAssert.AreEqual(new[] { "0", "0.2", "0.4", "0.6", "0.8", "1" }, SvgPlot.Ticks(0, 1, log: false).Select(t => t.Label).ToArray());
+        Assert.AreEqual("0", SvgPlot.Ticks(-0.2, 4.2, log: false).Select(t => t.Label).First(l => l.TrimStart('-') == "0"), "no negative zero");
     }
 
     [TestMethod]

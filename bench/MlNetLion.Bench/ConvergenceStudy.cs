@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetLion.Cli.Output;
 using MlNetLion.Trainers;
 
 namespace MlNetLion.Bench;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetLion.Cli.Output;
 
 namespace MlNetLion.Bench;
 

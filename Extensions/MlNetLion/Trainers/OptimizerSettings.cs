@@ -4,7 +4,6 @@ using MlNetLion.Torch;
 
 namespace MlNetLion.Trainers;
 
-/// <summary>Parameters that share optimizer treatment: weight decay or not, and a learning-rate multiplier.</summary>
 /// <summary>Parameters that share optimizer settings: weight decay or none, a learning-rate multiplier and,
 /// for Lion only, their own beta2.</summary>
 internal sealed record ParameterSet(IReadOnlyList<NamedTensor> Parameters, bool Decay, double LearningRateScale = 1, double? LionBeta2 = null);

@@ -2,28 +2,41 @@ using System.Globalization;
 using System.Security;
 using System.Text;
 
-namespace MlNetLion.Bench;
+namespace MlNetLion.Cli.Output;
 
 /// <summary>
 /// A minimal SVG line/scatter chart (no plotting library is available to .NET here): series of points with
-/// optional ± error bars, linear or log10 axes, a legend. Enough for the studies' figures.
+/// optional ± error bars, linear or log10 axes, a legend; <see cref="Row"/> puts charts side by side. Used by the
+/// CLI's curves.svg and, compiled in, by bench/'s study figures.
 /// </summary>
 internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool logX = false, bool logY = false)
 {
     private static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
     private readonly List<Series> _series = [];
 
-    public sealed record Series(string Name, IReadOnlyList<(double X, double Y, double Err)> Points, bool Dashed, bool Lines, string Color);
+    public sealed record Series(string Name, IReadOnlyList<(double X, double Y, double Err)> Points, bool Dashed, bool Lines, bool Markers, string Color);
 
-    /// <summary>Adds a series; <paramref name="color"/> null picks the next palette colour.</summary>
-    public SvgPlot Add(string name, IEnumerable<(double X, double Y, double Err)> points, bool dashed = false, bool lines = true, string? color = null)
+    /// <summary>Adds a series; <paramref name="color"/> null picks the next palette colour; a dot marks each point
+    /// unless <paramref name="markers"/> is false or the series is dashed.</summary>
+    public SvgPlot Add(string name, IEnumerable<(double X, double Y, double Err)> points, bool dashed = false, bool lines = true, string? color = null,
+        bool markers = true)
     {
-        _series.Add(new Series(name, points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList(), dashed, lines,
+        _series.Add(new Series(name, points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList(), dashed, lines, markers,
             color ?? Palette[_series.Count % Palette.Length]));
         return this;
     }
 
     public static string ColorAt(int i) => Palette[i % Palette.Length];
+
+    /// <summary>One SVG with <paramref name="plots"/> side by side, each <paramref name="width"/> × <paramref name="height"/>.</summary>
+    public static string Row(IReadOnlyList<SvgPlot> plots, int width = 640, int height = 400)
+    {
+        var svg = new StringBuilder();
+        svg.Append(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width * plots.Count}\" height=\"{height}\" viewBox=\"0 0 {width * plots.Count} {height}\">\n"));
+        for (var i = 0; i < plots.Count; i++)
+            svg.Append(I($"<svg x=\"{i * width}\" y=\"0\"")).Append(plots[i].Render(width, height)["<svg".Length..]);
+        return svg.Append("</svg>\n").ToString();
+    }
 
     public string Render(int width = 780, int height = 440)
     {
@@ -58,13 +71,13 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
         {
             var dash = s.Dashed ? " stroke-dasharray=\"6,4\"" : "";
             var ordered = s.Points.OrderBy(p => p.X).ToList();
-            if (s.Lines && ordered.Count > 1)
+            if (s.Lines && ordered.Count > 0)
                 svg.Append(I($"<polyline fill=\"none\" stroke=\"{s.Color}\" stroke-width=\"2\"{dash} points=\"{string.Join(" ", ordered.Select(p => I($"{Sx(p.X):F1},{Sy(p.Y):F1}")))}\"/>\n"));
             foreach (var p in ordered)
             {
                 if (p.Err > 0)
                     svg.Append(I($"<line x1=\"{Sx(p.X):F1}\" y1=\"{Sy(p.Y - p.Err):F1}\" x2=\"{Sx(p.X):F1}\" y2=\"{Sy(p.Y + p.Err):F1}\" stroke=\"{s.Color}\"/>\n"));
-                if (!s.Dashed) svg.Append(I($"<circle cx=\"{Sx(p.X):F1}\" cy=\"{Sy(p.Y):F1}\" r=\"3\" fill=\"{s.Color}\"/>\n"));
+                if (s.Markers && !s.Dashed) svg.Append(I($"<circle cx=\"{Sx(p.X):F1}\" cy=\"{Sy(p.Y):F1}\" r=\"3\" fill=\"{s.Color}\"/>\n"));
             }
             if (s.Name.Length == 0) continue; // unnamed series (e.g. a fit drawn in its data's colour) get no legend entry
             var ly = top + 10 + legend++ * 18;
@@ -106,7 +119,7 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
         var mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = new[] { 1.0, 2, 5, 10 }.Select(f => f * mag).First(s => s >= raw);
         for (var v = Math.Ceiling(lo / step) * step; v <= hi; v += step)
-            ticks.Add((v, Math.Round(v, 10).ToString("G4", CultureInfo.InvariantCulture)));
+            ticks.Add((v, (Math.Round(v, 10) + 0.0).ToString("G4", CultureInfo.InvariantCulture))); // + 0.0 turns -0 into 0
         return ticks;
     }
 
