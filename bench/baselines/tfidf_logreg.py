@@ -58,10 +58,10 @@ def read_tsv(path):
 
 
 class Features:
-    """Word 1-2 gram TF-IDF, optionally stacked with char_wb 2-5 gram TF-IDF."""
+    """Word 1-2 gram (or, with words_only, 1 gram) TF-IDF, optionally stacked with char_wb 2-5 gram TF-IDF."""
 
-    def __init__(self, char):
-        self.blocks = [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float32)]
+    def __init__(self, char, words_only=False):
+        self.blocks = [TfidfVectorizer(ngram_range=(1, 1 if words_only else 2), sublinear_tf=True, min_df=2, dtype=np.float32)]
         if char:
             self.blocks.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                                min_df=2, dtype=np.float32))
@@ -88,6 +88,7 @@ def main():
     ap.add_argument("--train", required=True)
     ap.add_argument("--test", required=True)
     ap.add_argument("--char", action="store_true", help="add char_wb 2-5 gram features")
+    ap.add_argument("--words-only", action="store_true", help="single words, no word pairs")
     ap.add_argument("--name", default=None, help="a name to put in the JSON")
     args = ap.parse_args()
 
@@ -102,7 +103,7 @@ def main():
     t0 = time.perf_counter()
     cv_scores = {c: [] for c in C_GRID}
     for fit_idx, val_idx in StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED).split(train_x, ytr):
-        feats = Features(args.char)
+        feats = Features(args.char, args.words_only)
         xf = feats.fit_transform([train_x[i] for i in fit_idx])
         xv = feats.transform([train_x[i] for i in val_idx])
         for c in C_GRID:
@@ -113,7 +114,7 @@ def main():
     cv_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    feats = Features(args.char)
+    feats = Features(args.char, args.words_only)
     xtr = feats.fit_transform(train_x)
     model = make_model(best_c, len(classes)).fit(xtr, ytr)
     train_seconds = time.perf_counter() - t0

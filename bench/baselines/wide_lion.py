@@ -7,6 +7,7 @@ earlier model). Used to choose TextClassificationOptions.WideLionBeta2; see docs
 
   /usr/bin/python3 bench/baselines/wide_lion.py --beta2 0.99 --idf
   /usr/bin/python3 bench/baselines/wide_lion.py --beta2 0.3 --idf
+  /usr/bin/python3 bench/baselines/wide_lion.py --beta2 0.3 --idf --bigram-min-count 5 --lr 3e-3
 """
 import argparse
 import collections
@@ -39,6 +40,8 @@ def main():
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--idf", action="store_true")
+    p.add_argument("--bigram-min-count", type=int, default=0,
+                   help="also word pairs seen in at least this many training rows (0: none)")
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
     torch.manual_seed(a.seed)
@@ -50,11 +53,22 @@ def main():
     counts = collections.Counter(w for t in x_train for w in tokens(t))
     vocab = {w: i + 2 for i, (w, c) in enumerate(counts.most_common()) if c >= 2}  # 0 pad, 1 unknown
     classes = sorted(set(y_train))
-    encode = lambda xs: [[vocab.get(w, 1) for w in tokens(t)][:256] for t in xs]
+    pairs = lambda words: set(zip(words, words[1:]))
+    pair_rows = collections.Counter(p for t in x_train for p in pairs(tokens(t)[:256]))
+    pair_ids = {p: len(vocab) + 2 + i for i, p in enumerate(sorted(
+        p for p, c in pair_rows.items() if a.bigram_min_count and c >= a.bigram_min_count))}
+
+    def encode(xs):
+        rows = []
+        for t in xs:
+            words = tokens(t)[:256]
+            rows.append([vocab.get(w, 1) for w in words] + [pair_ids[p] for p in zip(words, words[1:]) if p in pair_ids])
+        return rows
+
     ids_train, ids_test = encode(x_train), encode(x_test)
     labels_train = torch.tensor([classes.index(y) for y in y_train])
     labels_test = torch.tensor([classes.index(y) for y in y_test])
-    size = len(vocab) + 2
+    size = len(vocab) + 2 + len(pair_ids)
     df = collections.Counter(i for row in ids_train for i in set(row))
     idf = [math.log((1 + len(ids_train)) / (1 + df.get(i, 0))) + 1 for i in range(size)]
 
