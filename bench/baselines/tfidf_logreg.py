@@ -86,14 +86,23 @@ def make_model(c, n_classes):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train", required=True)
-    ap.add_argument("--test", required=True)
+    ap.add_argument("--test", help="the test file (not needed with --holdout)")
+    ap.add_argument("--holdout", action="store_true",
+                    help="test on the last 20%% of the training file and train on the rest (to compare settings without the test file)")
+    ap.add_argument("--C", type=float, default=None, help="a fixed C instead of cross-validation")
     ap.add_argument("--char", action="store_true", help="add char_wb 2-5 gram features")
     ap.add_argument("--words-only", action="store_true", help="single words, no word pairs")
     ap.add_argument("--name", default=None, help="a name to put in the JSON")
     args = ap.parse_args()
 
     train_x, train_y = read_tsv(args.train)
-    test_x, test_y = read_tsv(args.test)
+    if args.holdout:
+        k = len(train_y) * 4 // 5
+        train_x, train_y, test_x, test_y = train_x[:k], train_y[:k], train_x[k:], train_y[k:]
+    elif args.test:
+        test_x, test_y = read_tsv(args.test)
+    else:
+        sys.exit("give --test or --holdout")
     classes = sorted(set(train_y))
     unknown = sorted(set(test_y) - set(classes))
     if unknown:
@@ -101,8 +110,8 @@ def main():
     ytr = np.array(train_y)
 
     t0 = time.perf_counter()
-    cv_scores = {c: [] for c in C_GRID}
-    for fit_idx, val_idx in StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED).split(train_x, ytr):
+    cv_scores = {c: [] for c in C_GRID} if args.C is None else {}
+    for fit_idx, val_idx in StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED).split(train_x, ytr) if cv_scores else []:
         feats = Features(args.char, args.words_only)
         xf = feats.fit_transform([train_x[i] for i in fit_idx])
         xv = feats.transform([train_x[i] for i in val_idx])
@@ -110,7 +119,7 @@ def main():
             model = make_model(c, len(classes)).fit(xf, ytr[fit_idx])
             cv_scores[c].append(f1_score(ytr[val_idx], model.predict(xv), average="macro"))
     mean_cv = {c: float(np.mean(s)) for c, s in cv_scores.items()}
-    best_c = max(C_GRID, key=lambda c: (mean_cv[c], -c))  # ties: the smaller C
+    best_c = args.C if args.C is not None else max(C_GRID, key=lambda c: (mean_cv[c], -c))  # ties: the smaller C
     cv_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -127,7 +136,7 @@ def main():
     result = {
         "name": args.name or os.path.basename(args.train),
         "train": args.train,
-        "test": args.test,
+        "test": "last 20% of the training file" if args.holdout else args.test,
         "features": "tfidf word 1-2 grams" + (" + char_wb 2-5 grams" if args.char else "")
                     + ", sublinear tf, min_df 2",
         "n_features": feats.n_features,

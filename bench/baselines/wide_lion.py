@@ -42,6 +42,8 @@ def main():
     p.add_argument("--idf", action="store_true")
     p.add_argument("--bigram-min-count", type=int, default=0,
                    help="also word pairs seen in at least this many training rows (0: none)")
+    p.add_argument("--holdout", action="store_true",
+                   help="test on the last 20%% of the training file and train on the rest (ignores --test)")
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
     torch.manual_seed(a.seed)
@@ -50,6 +52,9 @@ def main():
 
     y_train, x_train = load(a.train)
     y_test, x_test = load(a.test)
+    if a.holdout:
+        k = len(y_train) * 4 // 5
+        y_train, x_train, y_test, x_test = y_train[:k], x_train[:k], y_train[k:], x_train[k:]
     counts = collections.Counter(w for t in x_train for w in tokens(t))
     vocab = {w: i + 2 for i, (w, c) in enumerate(counts.most_common()) if c >= 2}  # 0 pad, 1 unknown
     classes = sorted(set(y_train))
