@@ -4,7 +4,9 @@ torch.set_num_threads / NumberOfThreads) and OMP_WAIT_POLICY=PASSIVE (our bindin
 
   /usr/bin/python3 bench/pytorch/compare.py e2e  [--quick] [--threads N] [--reps R]   # end-to-end training throughput
   /usr/bin/python3 bench/pytorch/compare.py step [--quick] [--threads N] [--reps R]   # one optimizer step, 1M/10M/32M params
-  (e2e also takes --models cnn,text; --tag NAME adds a suffix to the result files)
+  (e2e also takes --models cnn,text; --tag NAME adds a suffix to the result files; --pytorch-channels-last also runs,
+  interleaved with the other two, a PyTorch side whose CNN runs its activations channels-last as our shim does: an
+  extra column, not the default comparison, which is with plain channel-first PyTorch code)
 
 Writes docs/benchmarks/{e2e,step}[-quick].json (every run + summary) and .md (the table docs/benchmarks.md quotes).
 """
@@ -74,25 +76,30 @@ def e2e(args, env):
         ids = os.path.join(tmp, "spam_ids.bin")
         for model, steps, batch in configs:
             common = ["--model", model, "--steps", str(steps), "--batch", str(batch), "--threads", str(args.threads), "--warmup", "3"]
+            all_sides = ["ours", "pytorch"] + (["pytorch-cl"] if args.pytorch_channels_last and model == "cnn" else [])
             for opt in ["lion", "adamw"]:
                 params = None
                 for rep in range(args.reps):
                     ours = [OURS, "e2e", "--optimizer", opt] + common + (["--export-text", ids] if model == "text" and params is None else [])
-                    sides = ["ours", "pytorch"] if rep % 2 == 0 else ["pytorch", "ours"]
-                    for side in sides:
+                    first = rep % len(all_sides)  # each side goes first in turn
+                    for side in all_sides[first:] + all_sides[:first]:
                         if side == "ours":
                             r = run(ours, env)
                             params = r[0]["params"]
                         else:
                             r = run([PYTHON, "torch_e2e.py", "--optimizer", opt, "--expect-params", str(params)] + common
-                                    + (["--text-data", ids] if model == "text" else []), env, cwd=HERE)
+                                    + (["--text-data", ids] if model == "text" else [])
+                                    + (["--channels-last"] if side == "pytorch-cl" else []), env, cwd=HERE)
                         r[0]["rep"] = rep
                         runs += r
                         print(f"{model} {opt} rep {rep} {side}: {r[0]['samples_per_s']:.1f} samples/s, peak RSS {r[0]['peak_rss_mb']:.0f} MiB, load {r[0]['loadavg_1min_before']:.2f}", flush=True)
     summary, rows = [], []
     for model, steps, batch in configs:
         for opt in ["lion", "adamw"]:
-            sel = {s: [r for r in runs if r["model"] == model and r["optimizer"] == opt and r["side"] == s] for s in ["ours", "pytorch"]}
+            sel = {s: [r for r in runs if r["model"] == model and r["optimizer"] == opt and r["side"] == s] for s in ["ours", "pytorch", "pytorch-cl"]}
+            cl = bool(sel["pytorch-cl"])
+            if not cl:
+                del sel["pytorch-cl"]
             med = {s: statistics.median(r["samples_per_s"] for r in v) for s, v in sel.items()}
             rss = {s: statistics.median(r["peak_rss_mb"] for r in v) for s, v in sel.items()}
             ratio = med["ours"] / med["pytorch"]
@@ -103,11 +110,19 @@ def e2e(args, env):
                             "ours_peak_rss_mb": rss["ours"], "pytorch_peak_rss_mb": rss["pytorch"], "target": target, "met": ratio >= target,
                             "pytorch_optimizer": sel["pytorch"][0]["optimizer_impl"]})
             s = summary[-1]
+            if cl:
+                s["pytorch_cl_samples_per_s"] = med["pytorch-cl"]
+                s["ratio_vs_pytorch_cl"] = med["ours"] / med["pytorch-cl"]
+                s["per_rep_ratios_vs_pytorch_cl"] = [a["samples_per_s"] / b["samples_per_s"] for a, b in zip(sel["ours"], sel["pytorch-cl"])]
             rows.append([model, opt, f"{s['params']:,}", f"{batch} x {steps} steps", f"{med['ours']:.1f}", f"{med['pytorch']:.1f}", f"**{ratio:.2f}x**",
                          " / ".join(f"{x:.2f}" for x in s["per_rep_ratios"]), f"{rss['ours']:.0f} / {rss['pytorch']:.0f}",
                          f">= {target}x: {'met' if s['met'] else 'NOT met'}"])
+            if args.pytorch_channels_last:
+                rows[-1] += [f"{med['pytorch-cl']:.1f}", f"**{s['ratio_vs_pytorch_cl']:.2f}x**",
+                             " / ".join(f"{x:.2f}" for x in s["per_rep_ratios_vs_pytorch_cl"])] if cl else ["-", "-", "-"]
     table = md(["model", "optimizer", "params", "batch x steps", "ours samples/s", "PyTorch samples/s", "ratio", "per-rep ratios",
-                "peak RSS MiB ours / PyTorch", "target"], rows)
+                "peak RSS MiB ours / PyTorch", "target"]
+               + (["PyTorch channels-last samples/s", "ratio vs it", "per-rep ratios vs it"] if args.pytorch_channels_last else []), rows)
     write("e2e", args.quick, args, runs, summary, table)
 
 
@@ -164,6 +179,8 @@ def main():
     ap.add_argument("--reps", type=int)
     ap.add_argument("--tag", default="", help="suffix for the result files (e.g. a second run)")
     ap.add_argument("--models", default="cnn,text", help="e2e: which models (cnn,text)")
+    ap.add_argument("--pytorch-channels-last", action="store_true",
+                    help="e2e: also run PyTorch's CNN with channels-last activations (an extra column)")
     args = ap.parse_args()
     args.reps = args.reps or (2 if args.quick else 5)
     subprocess.run(["dotnet", "build", "-c", "Release", "bench/MlNetLion.Bench", "-v", "q", "-nologo"], cwd=REPO, check=True,
