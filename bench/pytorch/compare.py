@@ -54,7 +54,8 @@ def write(name, quick, args, runs, summary, table):
     doc = {"study": name, "mode": "quick" if quick else "full",
            "command": "/usr/bin/python3 bench/pytorch/compare.py " + " ".join(sys.argv[1:]),
            "date_utc": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
-           "threads": args.threads, "reps": args.reps, "env": {"OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": str(args.threads)},
+           "threads": args.threads, "reps": args.reps, "env": {"OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": str(args.threads),
+                                    **{k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}},
            "loadavg_1min_range": [min(r["loadavg_1min_before"] for r in runs), max(r["loadavg_1min_before"] for r in runs)],
            "summary": summary, "runs": runs}
     with open(stem + ".json", "w") as f:
