@@ -3,7 +3,7 @@ using MlNetLion.Torch.Native;
 
 namespace MlNetLion.Torch;
 
-/// <summary>Process-wide libtorch settings: seeding, threads, CUDA discovery and grad mode.</summary>
+/// <summary>Process-wide libtorch settings: seeding, threads, CUDA discovery, grad mode and the malloc tuning.</summary>
 public static class Torch
 {
     /// <summary>The libtorch version the native shim was built against, e.g. "1.13.0".</summary>
@@ -25,6 +25,14 @@ public static class Torch
 
     /// <summary>Number of CUDA devices this libtorch can use (0 on a CPU-only build).</summary>
     public static int CudaDeviceCount => NativeMethods.mlt_cuda_device_count();
+
+    /// <summary>
+    /// Whether the binding tuned glibc's malloc in this process when it loaded (heap instead of mmap for blocks
+    /// up to 256 MiB, up to 1 GiB of freed memory kept): true by default on glibc; false when the user set
+    /// <c>MLNETLION_MALLOC_TUNING=0</c> or glibc's own <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>,
+    /// <c>MALLOC_TOP_PAD_</c>, <c>MALLOC_MMAP_MAX_</c> (or their <c>GLIBC_TUNABLES</c>), and on other C libraries.
+    /// </summary>
+    public static bool MallocTuningApplied => NativeMethods.mlt_malloc_tuning_applied() != 0;
 
     /// <summary>True when at least one CUDA device is usable.</summary>
     public static bool CudaIsAvailable => CudaDeviceCount > 0;

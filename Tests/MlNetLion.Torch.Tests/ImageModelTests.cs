@@ -65,6 +65,22 @@ public sealed class ImageModelTests
         Assert.IsTrue(m.NamedParameters.Single(p => p.Name == "stages.0.0.bn2.weight").Tensor.ToArray<float>().All(v => v == 0));
     }
 
+    /// <summary>
+    /// Our model runs its activations channels-last on CPU; PyTorch's replica (Fixtures/replica_fixtures.py) runs
+    /// channel-first throughout, as plain PyTorch code does. A training step (batch statistics) must give the same
+    /// logits, loss, gradients and running statistics, with every gradient contiguous like its parameter. The
+    /// grayscale case is the one where the input's layout is ambiguous and the stem's output is converted.
+    /// </summary>
+    [TestMethod]
+    [DataRow("cnn_gray")]
+    [DataRow("cnn_rgb")]
+    public void ResidualCnn_TrainingStepMatchesPyTorchsChannelFirstReplica(string fixture)
+    {
+        using var golden = ReplicaFixture.Load(fixture);
+        using var m = Models.ResidualCnn(golden.Options<ResidualCnnOptions>());
+        golden.Check(m, tolerance: 1e-5);
+    }
+
     [TestMethod]
     public void ResidualCnn_InputSizeChangesStridesNotWeights_AndNoMapCollapses()
     {

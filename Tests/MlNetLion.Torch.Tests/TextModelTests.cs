@@ -152,6 +152,21 @@ public sealed class TextModelTests
         CollectionAssert.AreEqual(new float[16], m.NamedParameters[0].Tensor.ToArray<float>()[..16], "padding row starts at zero");
     }
 
+    /// <summary>
+    /// Our attention is written in the shim (an additive key mask in baddbmm, batch-first); PyTorch's replica
+    /// (Fixtures/replica_fixtures.py) uses nn.MultiheadAttention, sequence-first. With the replica's weights, loaded
+    /// by name, ours must give its logits, loss and gradients, on rows with padding and a row of padding only.
+    /// </summary>
+    [TestMethod]
+    [DataRow("text_prenorm_wide")]
+    [DataRow("text_postnorm")]
+    public void TextTransformer_MatchesPyTorchsMultiheadAttentionReplica(string fixture)
+    {
+        using var golden = ReplicaFixture.Load(fixture);
+        using var m = Models.TextTransformer(golden.Options<TextTransformerOptions>());
+        golden.Check(m, tolerance: 1e-5);
+    }
+
     [TestMethod]
     public void BagOfNgrams_NamesParameters()
     {

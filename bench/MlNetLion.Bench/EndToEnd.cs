@@ -48,6 +48,7 @@ internal static class EndToEnd
                 ["seconds"] = seconds, ["peak_rss_mb"] = Stats.PeakRssMiB(), ["final_loss"] = trained.TrainingHistory!.StepLosses[^1],
                 ["optimizer_impl"] = trained.TrainingHistory.Optimizer, ["torch"] = MlNetLion.Torch.Torch.Version,
                 ["omp_wait_policy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"),
+                ["malloc_tuning"] = MlNetLion.Torch.Torch.MallocTuningApplied,
             }));
         }
         return 0;

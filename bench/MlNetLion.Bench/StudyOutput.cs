@@ -37,6 +37,7 @@ internal sealed class StudyOutput(string folder, string study, bool quick, strin
             ["minutes"] = Math.Round((DateTime.UtcNow - _started).TotalMinutes, 1),
             ["machine"] = Machine(), ["loadavg_1min_start"] = _loadAtStart, ["loadavg_1min_end"] = Stats.LoadAverage(),
             ["threads"] = MlNetLion.Torch.Torch.NumThreads, ["omp_wait_policy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE (binding default)",
+            ["malloc_tuning"] = MlNetLion.Torch.Torch.MallocTuningApplied,
             ["summary"] = summary,
         };
         File.WriteAllText(Path.Combine(folder, $"{Prefix}.json"), JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));

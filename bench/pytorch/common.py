@@ -29,5 +29,6 @@ def cosine_factor(step, total, warmup_fraction=0.05, floor=0.0):
 
 def emit(record):
     record.setdefault("omp_wait_policy", os.environ.get("OMP_WAIT_POLICY"))
+    record.setdefault("malloc_env", {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")})
     print(json.dumps(record), flush=True)
     sys.stdout.flush()

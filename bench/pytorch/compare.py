@@ -4,7 +4,15 @@ torch.set_num_threads / NumberOfThreads) and OMP_WAIT_POLICY=PASSIVE (our bindin
 
   /usr/bin/python3 bench/pytorch/compare.py e2e  [--quick] [--threads N] [--reps R]   # end-to-end training throughput
   /usr/bin/python3 bench/pytorch/compare.py step [--quick] [--threads N] [--reps R]   # one optimizer step, 1M/10M/32M params
-  (e2e also takes --models cnn,text; --tag NAME adds a suffix to the result files)
+  (e2e also takes --models cnn,text; --tag NAME adds a suffix to the result files; --pytorch-channels-last also runs,
+  interleaved with the other two, a PyTorch side whose CNN runs its activations channels-last as our shim does: an
+  extra column, not the default comparison, which is with plain channel-first PyTorch code; --pytorch-malloc-env gives
+  the PyTorch side the glibc malloc settings our library applies by default, MALLOC_MMAP_THRESHOLD_=268435456
+  MALLOC_TRIM_THRESHOLD_=1073741824)
+
+Neither side inherits MALLOC_* variables or GLIBC_TUNABLES from this shell (they are dropped, with a warning): our side
+runs with the library's own malloc default (Torch.MallocTuningApplied, recorded per run as "malloc_tuning"; set
+MLNETLION_MALLOC_TUNING=0 in this shell to measure without it), the PyTorch side plain unless --pytorch-malloc-env.
 
 Writes docs/benchmarks/{e2e,step}[-quick].json (every run + summary) and .md (the table docs/benchmarks.md quotes).
 """
@@ -22,6 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 OURS = os.path.join(REPO, "bench", "MlNetLion.Bench", "bin", "Release", "net10.0", "MlNetLion.Bench")
 PYTHON = "/usr/bin/python3"  # Debian's python3-torch 1.13: the same libtorch as ours
+# What MlNetLion.Torch applies with mallopt when it loads (docs/architecture.md), as glibc's environment variables.
+LIBRARY_MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "268435456", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
 
 
 def loadavg():
@@ -53,10 +63,15 @@ def write(name, quick, args, runs, summary, table):
            "command": "/usr/bin/python3 bench/pytorch/compare.py " + " ".join(sys.argv[1:]),
            "date_utc": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
            "threads": args.threads, "reps": args.reps, "env": {"OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": str(args.threads)},
+           "ours_env": {k: v for k, v in args.ours_env.items() if k.startswith("MLNETLION_")},
+           "ours_malloc_tuning": sorted({r.get("malloc_tuning") for r in runs if r.get("side") == "ours"}, key=str),
+           "pytorch_env": {k: v for k, v in args.pytorch_env.items() if k.startswith("MALLOC_")},
            "loadavg_1min_range": [min(r["loadavg_1min_before"] for r in runs), max(r["loadavg_1min_before"] for r in runs)],
            "summary": summary, "runs": runs}
     with open(stem + ".json", "w") as f:
         json.dump(doc, f, indent=1)
+    table += (f"\nOur side: the library's malloc tuning { {(True,): 'on', (False,): 'off'}.get(tuple(doc['ours_malloc_tuning']), 'not recorded') }; "
+              f"PyTorch side: {' '.join(f'{k}={v}' for k, v in doc['pytorch_env'].items()) or 'no MALLOC_* variables (plain)'}.\n")
     with open(stem + ".md", "w") as f:
         f.write(table)
     print(table)
@@ -67,32 +82,37 @@ def md(header, rows):
     return "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n" + "".join("| " + " | ".join(r) + " |\n" for r in rows)
 
 
-def e2e(args, env):
+def e2e(args):
     configs = [c for c in [("cnn", 30 if args.quick else 150, 128), ("text", 15 if args.quick else 60, 32)] if c[0] in args.models.split(",")]
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         ids = os.path.join(tmp, "spam_ids.bin")
         for model, steps, batch in configs:
             common = ["--model", model, "--steps", str(steps), "--batch", str(batch), "--threads", str(args.threads), "--warmup", "3"]
+            all_sides = ["ours", "pytorch"] + (["pytorch-cl"] if args.pytorch_channels_last and model == "cnn" else [])
             for opt in ["lion", "adamw"]:
                 params = None
                 for rep in range(args.reps):
                     ours = [OURS, "e2e", "--optimizer", opt] + common + (["--export-text", ids] if model == "text" and params is None else [])
-                    sides = ["ours", "pytorch"] if rep % 2 == 0 else ["pytorch", "ours"]
-                    for side in sides:
+                    first = rep % len(all_sides)  # each side goes first in turn
+                    for side in all_sides[first:] + all_sides[:first]:
                         if side == "ours":
-                            r = run(ours, env)
+                            r = run(ours, args.ours_env)
                             params = r[0]["params"]
                         else:
                             r = run([PYTHON, "torch_e2e.py", "--optimizer", opt, "--expect-params", str(params)] + common
-                                    + (["--text-data", ids] if model == "text" else []), env, cwd=HERE)
+                                    + (["--text-data", ids] if model == "text" else [])
+                                    + (["--channels-last"] if side == "pytorch-cl" else []), args.pytorch_env, cwd=HERE)
                         r[0]["rep"] = rep
                         runs += r
                         print(f"{model} {opt} rep {rep} {side}: {r[0]['samples_per_s']:.1f} samples/s, peak RSS {r[0]['peak_rss_mb']:.0f} MiB, load {r[0]['loadavg_1min_before']:.2f}", flush=True)
     summary, rows = [], []
     for model, steps, batch in configs:
         for opt in ["lion", "adamw"]:
-            sel = {s: [r for r in runs if r["model"] == model and r["optimizer"] == opt and r["side"] == s] for s in ["ours", "pytorch"]}
+            sel = {s: [r for r in runs if r["model"] == model and r["optimizer"] == opt and r["side"] == s] for s in ["ours", "pytorch", "pytorch-cl"]}
+            cl = bool(sel["pytorch-cl"])
+            if not cl:
+                del sel["pytorch-cl"]
             med = {s: statistics.median(r["samples_per_s"] for r in v) for s, v in sel.items()}
             rss = {s: statistics.median(r["peak_rss_mb"] for r in v) for s, v in sel.items()}
             ratio = med["ours"] / med["pytorch"]
@@ -103,15 +123,23 @@ def e2e(args, env):
                             "ours_peak_rss_mb": rss["ours"], "pytorch_peak_rss_mb": rss["pytorch"], "target": target, "met": ratio >= target,
                             "pytorch_optimizer": sel["pytorch"][0]["optimizer_impl"]})
             s = summary[-1]
+            if cl:
+                s["pytorch_cl_samples_per_s"] = med["pytorch-cl"]
+                s["ratio_vs_pytorch_cl"] = med["ours"] / med["pytorch-cl"]
+                s["per_rep_ratios_vs_pytorch_cl"] = [a["samples_per_s"] / b["samples_per_s"] for a, b in zip(sel["ours"], sel["pytorch-cl"])]
             rows.append([model, opt, f"{s['params']:,}", f"{batch} x {steps} steps", f"{med['ours']:.1f}", f"{med['pytorch']:.1f}", f"**{ratio:.2f}x**",
                          " / ".join(f"{x:.2f}" for x in s["per_rep_ratios"]), f"{rss['ours']:.0f} / {rss['pytorch']:.0f}",
                          f">= {target}x: {'met' if s['met'] else 'NOT met'}"])
+            if args.pytorch_channels_last:
+                rows[-1] += [f"{med['pytorch-cl']:.1f}", f"**{s['ratio_vs_pytorch_cl']:.2f}x**",
+                             " / ".join(f"{x:.2f}" for x in s["per_rep_ratios_vs_pytorch_cl"])] if cl else ["-", "-", "-"]
     table = md(["model", "optimizer", "params", "batch x steps", "ours samples/s", "PyTorch samples/s", "ratio", "per-rep ratios",
-                "peak RSS MiB ours / PyTorch", "target"], rows)
+                "peak RSS MiB ours / PyTorch", "target"]
+               + (["PyTorch channels-last samples/s", "ratio vs it", "per-rep ratios vs it"] if args.pytorch_channels_last else []), rows)
     write("e2e", args.quick, args, runs, summary, table)
 
 
-def step(args, env):
+def step(args):
     sizes = [1_000_000, 10_000_000, 32_000_000]
     seconds = "0.4" if args.quick else "1.5"
     runs = []
@@ -120,11 +148,11 @@ def step(args, env):
         for side in sides:
             if side == "ours":
                 r = run([OURS, "optimizers", "--json", "--only", "Lion,AdamW,Lookahead(Lion)", "--sizes", ",".join(map(str, sizes)),
-                         "--threads", str(args.threads), "--seconds", seconds], env)
+                         "--threads", str(args.threads), "--seconds", seconds], args.ours_env)
                 for x in r:
                     x["side"] = "ours"
             else:
-                r = run([PYTHON, "torch_optimizer_step.py", "--sizes", ",".join(map(str, sizes)), "--threads", str(args.threads), "--seconds", seconds], env, cwd=HERE)
+                r = run([PYTHON, "torch_optimizer_step.py", "--sizes", ",".join(map(str, sizes)), "--threads", str(args.threads), "--seconds", seconds], args.pytorch_env, cwd=HERE)
                 for x in r:
                     x["path"] = "reference" if x["optimizer"] == "Lion" else "foreach"
             for x in r:
@@ -164,12 +192,23 @@ def main():
     ap.add_argument("--reps", type=int)
     ap.add_argument("--tag", default="", help="suffix for the result files (e.g. a second run)")
     ap.add_argument("--models", default="cnn,text", help="e2e: which models (cnn,text)")
+    ap.add_argument("--pytorch-channels-last", action="store_true",
+                    help="e2e: also run PyTorch's CNN with channels-last activations (an extra column)")
+    ap.add_argument("--pytorch-malloc-env", action="store_true",
+                    help="give the PyTorch side the malloc settings our library applies by default (" +
+                         " ".join(f"{k}={v}" for k, v in LIBRARY_MALLOC_ENV.items()) + ")")
     args = ap.parse_args()
     args.reps = args.reps or (2 if args.quick else 5)
     subprocess.run(["dotnet", "build", "-c", "Release", "bench/MlNetLion.Bench", "-v", "q", "-nologo"], cwd=REPO, check=True,
                    stdout=subprocess.DEVNULL)
     env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS=str(args.threads))
-    (e2e if args.what == "e2e" else step)(args, env)
+    dropped = sorted(k for k in env if k.startswith("MALLOC_") or k == "GLIBC_TUNABLES")
+    if dropped:
+        sys.stderr.write(f"compare.py: not passing {', '.join(dropped)} to either side (see --pytorch-malloc-env)\n")
+    env = {k: v for k, v in env.items() if k not in dropped}
+    args.ours_env = env
+    args.pytorch_env = dict(env, **LIBRARY_MALLOC_ENV) if args.pytorch_malloc_env else env
+    (e2e if args.what == "e2e" else step)(args)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@ optimizer configuration (parameter groups, schedule) and number of steps as our 
 `MlNetLion.Bench e2e`. Prints one JSON line. Run by compare.py; see docs/benchmarks.md.
 
   python3 torch_e2e.py --model cnn|text --optimizer lion|adamw --steps N --batch B --threads T
-      [--warmup W] [--text-data FILE] [--expect-params N]
+      [--warmup W] [--text-data FILE] [--expect-params N] [--channels-last]
+
+--channels-last (cnn only) runs the replica's activations channels-last, as our shim does on CPU; without it the
+replica is plain channel-first PyTorch code, the default comparison.
 """
 import argparse
 import gzip
@@ -59,7 +62,10 @@ def main():
     ap.add_argument("--text-data")
     ap.add_argument("--expect-params", type=int)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--channels-last", action="store_true", help="cnn: channels-last activations")
     a = ap.parse_args()
+    if a.channels_last and a.model != "cnn":
+        raise SystemExit("--channels-last applies to the cnn model only")
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     n = a.steps * a.batch
@@ -70,7 +76,7 @@ def main():
         labels = torch.from_numpy(read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz")[:n].astype(np.int64))
         pixels = images.double() / 255
         mean, std = float(pixels.mean()), max(float(pixels.std(unbiased=False)), 1e-3)
-        model = ResidualCnn(1, 10, width=16, depth=1, input_size=28)
+        model = ResidualCnn(1, 10, width=16, depth=1, input_size=28, channels_last=a.channels_last)
         lr_scale = {}
 
         def batch(idx):
@@ -120,7 +126,7 @@ def main():
             g["lr"] = g["base_lr"] * factor
     seconds = time.perf_counter() - start
     timed = steps_per_epoch - a.warmup
-    emit({"side": "pytorch", "model": a.model, "optimizer": a.optimizer, "params": params, "batch": a.batch,
+    emit({"side": "pytorch-cl" if a.channels_last else "pytorch", "model": a.model, "optimizer": a.optimizer, "params": params, "batch": a.batch,
           "threads": a.threads, "steps": steps_per_epoch, "timed_steps": timed,
           "samples_per_s": timed * a.batch / seconds, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
           "final_loss": value, "mean_batch_length": float(np.mean(lengths)) if lengths else None,

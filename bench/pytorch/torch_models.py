@@ -39,10 +39,13 @@ class BasicBlock(nn.Module):
 
 
 class ResidualCnn(nn.Module):
-    """mlt_residual_cnn_new(in_channels, classes, width, depth, input_size)."""
+    """mlt_residual_cnn_new(in_channels, classes, width, depth, input_size). Channel-first activations, as plain
+    PyTorch code runs them; `channels_last=True` runs them channels-last as our shim does on CPU (the weights stay
+    contiguous either way): an option for comparing with PyTorch doing the same trick."""
 
-    def __init__(self, in_channels, classes, width=16, depth=1, input_size=32):
+    def __init__(self, in_channels, classes, width=16, depth=1, input_size=32, channels_last=False):
         super().__init__()
+        self.channels_last = channels_last
         size = input_size
         stem_stride = 2 if size >= 64 else 1
         size = (size + stem_stride - 1) // stem_stride
@@ -68,10 +71,14 @@ class ResidualCnn(nn.Module):
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
 
+    def activations(self, x):
+        return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
+
     def forward(self, x):
-        h = F.relu(self.stem(x))
+        h = F.relu(self.stem(self.activations(x)))
         if self.pool_stem:
             h = F.max_pool2d(h, 3, 2, 1)
+        h = self.activations(h)  # a 1-channel input is the same memory in both layouts
         for stage in self.stages:
             h = stage(h)
         h = F.adaptive_avg_pool2d(h, 1).flatten(1)

@@ -94,11 +94,24 @@ struct ResidualCnnImpl : nn::Module {
                 in_channels, ", height, width], got ", x.sizes());
     TORCH_CHECK(x.is_floating_point(), "the residual CNN expects floating-point pixels, got ",
                 x.scalar_type());
-    auto h = at::relu(stem->forward(x));
+    auto h = at::relu(stem->forward(activations(x)));
     if (pool_stem) h = at::max_pool2d(h, {3, 3}, {2, 2}, {1, 1});
+    // A 1-channel image is the same memory in both layouts (so the stem ran channel-first):
+    // convert its output, so that the stages run channels-last whatever the input.
+    h = activations(h);
     for (const auto& stage : *stages) h = stage->as<nn::Sequential>()->forward(h);
     h = at::adaptive_avg_pool2d(h, {1, 1}).flatten(1);
     return head->forward(h);
+  }
+
+  // On CPU the activations run channels-last (NHWC), on which libtorch's CPU convolutions and
+  // batch norms are faster for the same function (forward + backward of this network, batch 128,
+  // 2 threads: 1.1x for 1x28x28 and 1.3x for 3x32x32 images). Only the activations: the weights
+  // stay contiguous, and so do their gradients (autograd gives a gradient its parameter's layout),
+  // as the fused optimizers and the model files need; the head's logits are contiguous. CUDA
+  // keeps the layout it is given.
+  static at::Tensor activations(const at::Tensor& x) {
+    return x.is_cpu() ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
   }
 
   int64_t in_channels;

@@ -4,6 +4,7 @@
 #include "module.h"
 
 #include <cmath>
+#include <limits>
 
 namespace nn = torch::nn;
 
@@ -30,13 +31,57 @@ at::Tensor masked_mean(const at::Tensor& h, const at::Tensor& keep) {
   return (h * k).sum(1) / k.sum(1).clamp_min(1.0);
 }
 
+// Multi-head self-attention, the function of PyTorch's nn.MultiheadAttention (Python 1.13's
+// F.multi_head_attention_forward) with the same parameters: "in_proj_weight" [3E, E] (xavier
+// uniform), "in_proj_bias" [3E] (zeros), "out_proj" a Linear(E, E) (bias zeros). Written here
+// rather than using libtorch's C++ nn::MultiheadAttention, whose 1.13 forward compares query, key
+// and value with torch::equal on every call and masks the [B*H, T, T] scores with an out-of-place
+// masked_fill: here the key-padding mask is an additive float mask folded into baddbmm, as Python
+// does. Batch-first: x is [B, T, E].
+struct SelfAttentionImpl : nn::Module {
+  SelfAttentionImpl(int64_t dim, int64_t heads, double dropout)
+      : heads(heads), head_dim(dim / heads), dropout(dropout) {
+    // Registered, and drawn from the random generator, in nn::MultiheadAttention's order (the
+    // projections, then out_proj's Linear initialisation, then xavier_uniform_), so a seed gives
+    // the weights it gave before.
+    in_proj_weight = register_parameter("in_proj_weight", at::empty({3 * dim, dim}));
+    in_proj_bias = register_parameter("in_proj_bias", at::empty({3 * dim}));
+    out_proj = register_module("out_proj", nn::Linear(dim, dim));
+    at::NoGradGuard no_grad;
+    nn::init::xavier_uniform_(in_proj_weight);
+    in_proj_bias.zero_();
+    out_proj->bias.zero_();
+  }
+
+  // x [B, T, E]; mask [B, 1, T]: 0 for the keys to attend to, -inf for the others.
+  at::Tensor forward(const at::Tensor& x, const at::Tensor& mask) {
+    const int64_t b = x.size(0), t = x.size(1), e = x.size(2);
+    // [B, T, 3E] -> [3, B*H, T, hd]: one copy that puts each head's rows together.
+    const auto qkv = at::linear(x, in_proj_weight, in_proj_bias)
+                         .view({b, t, 3, heads, head_dim})
+                         .permute({2, 0, 3, 1, 4})
+                         .reshape({3, b * heads, t, head_dim});
+    const auto q = qkv[0] / std::sqrt(static_cast<double>(head_dim));
+    const auto heads_mask = mask.unsqueeze(1).expand({b, heads, 1, t}).reshape({b * heads, 1, t});
+    auto w = at::softmax(at::baddbmm(heads_mask, q, qkv[1].transpose(1, 2)), -1);  // [B*H, T, T]
+    w = at::dropout(w, dropout, is_training());
+    const auto out = at::bmm(w, qkv[2]).view({b, heads, t, head_dim}).transpose(1, 2).reshape({b, t, e});
+    return out_proj->forward(out);
+  }
+
+  int64_t heads, head_dim;
+  double dropout;
+  at::Tensor in_proj_weight, in_proj_bias;
+  nn::Linear out_proj{nullptr};
+};
+TORCH_MODULE(SelfAttention);
+
 // One encoder layer, as PyTorch's nn.TransformerEncoderLayer (same parameter names), with GELU
-// and a choice of pre-norm (norm_first) or post-norm. Sequence-first: x is [T, B, E].
+// and a choice of pre-norm (norm_first) or post-norm. Batch-first: x is [B, T, E].
 struct EncoderLayerImpl : nn::Module {
   EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ff, double dropout, bool norm_first)
       : norm_first(norm_first) {
-    self_attn = register_module(
-        "self_attn", nn::MultiheadAttention(nn::MultiheadAttentionOptions(dim, heads).dropout(dropout)));
+    self_attn = register_module("self_attn", SelfAttention(dim, heads, dropout));
     linear1 = register_module("linear1", nn::Linear(dim, ff));
     linear2 = register_module("linear2", nn::Linear(ff, dim));
     norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({dim})));
@@ -44,26 +89,26 @@ struct EncoderLayerImpl : nn::Module {
     drop = register_module("dropout", nn::Dropout(dropout));
   }
 
-  at::Tensor attend(const at::Tensor& x, const at::Tensor& pad) {
-    auto out = std::get<0>(self_attn->forward(x, x, x, pad, /*need_weights=*/false));
-    return drop->forward(out);
+  at::Tensor attend(const at::Tensor& x, const at::Tensor& mask) {
+    return drop->forward(self_attn->forward(x, mask));
   }
 
   at::Tensor feed_forward(const at::Tensor& x) {
     return drop->forward(linear2->forward(drop->forward(at::gelu(linear1->forward(x)))));
   }
 
-  at::Tensor forward(at::Tensor x, const at::Tensor& pad) {
+  // mask: the additive key mask [B, 1, T] of SelfAttention.
+  at::Tensor forward(at::Tensor x, const at::Tensor& mask) {
     if (norm_first) {
-      x = x + attend(norm1->forward(x), pad);
+      x = x + attend(norm1->forward(x), mask);
       return x + feed_forward(norm2->forward(x));
     }
-    x = norm1->forward(x + attend(x, pad));
+    x = norm1->forward(x + attend(x, mask));
     return norm2->forward(x + feed_forward(x));
   }
 
   bool norm_first;
-  nn::MultiheadAttention self_attn{nullptr};
+  SelfAttention self_attn{nullptr};
   nn::Linear linear1{nullptr}, linear2{nullptr};
   nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   nn::Dropout drop{nullptr};
@@ -126,11 +171,13 @@ struct TextTransformerImpl : nn::Module {
     const auto first = at::arange(t, ids.options()).eq(0).unsqueeze(0);  // [1, T]
     pad = pad.logical_and(empty.logical_and(first).logical_not());
 
+    // The key mask every layer adds to its attention scores: -inf for the padding.
+    const auto mask = at::zeros({ids.size(0), 1, t}, embed->weight.options())
+                          .masked_fill_(pad.unsqueeze(1), -std::numeric_limits<double>::infinity());
+
     const auto positions = at::arange(t, ids.options());
-    auto h = drop->forward(embed->forward(ids) + pos->forward(positions).unsqueeze(0));
-    h = h.transpose(0, 1);  // libtorch 1.13's attention is sequence-first: [T, B, E]
-    for (const auto& layer : *encoder->layers) h = layer->as<EncoderLayer>()->forward(h, pad);
-    h = h.transpose(0, 1);  // [B, T, E]
+    auto h = drop->forward(embed->forward(ids) + pos->forward(positions).unsqueeze(0));  // [B, T, E]
+    for (const auto& layer : *encoder->layers) h = layer->as<EncoderLayer>()->forward(h, mask);
     auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
     if (!wide) return logits;
     const auto idf = wide_idf.index_select(0, ids.flatten()).view_as(ids) * keep;  // pads weigh 0

@@ -15,6 +15,8 @@ internal static partial class NativeMethods
     static NativeMethods()
     {
         NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
+        // First native call: loads the shim and libtorch, and tunes malloc before any tensor is allocated.
+        MallocTuning.Apply();
         // libtorch may start with a single intra-op thread; default to every core unless the
         // user set a thread count through the usual environment variables.
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null &&
@@ -60,6 +62,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int mlt_get_num_threads();
     [LibraryImport(Lib)] internal static partial int mlt_manual_seed(ulong seed);
     [LibraryImport(Lib)] internal static partial int mlt_cuda_device_count();
+    [LibraryImport(Lib)] internal static partial int mlt_tune_malloc();
+    [LibraryImport(Lib)] internal static partial int mlt_malloc_tuning_applied();
     [LibraryImport(Lib)] internal static partial int mlt_grad_enabled();
     [LibraryImport(Lib)] internal static partial void mlt_set_grad_enabled(int enabled);
 
