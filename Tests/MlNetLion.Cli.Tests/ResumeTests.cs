@@ -49,8 +49,11 @@ public sealed class ResumeTests
         var folder = TestData.TempFolder();
         var (train, valid) = TestData.DebianSections(folder, trainRows: 300, validRows: 50);
         var output = Path.Combine(folder, "run");
-        // Batch size 1: 300 steps per epoch, long enough to be interrupted after the first progress line.
-        string[] args = [Cli.Dll, .. Args(train, valid, output, epochs: 2, batchSize: 1)];
+        // Batch size 1 and 10 epochs: 3,000 steps (about 14 s on the 2-core VM, alone), so that the SIGINT sent after
+        // the first progress line lands during training even when a loaded test host is slow to read that line
+        // (2 epochs, 2.8 s, were over before it arrived in one CI run).
+        const int epochs = 10;
+        string[] args = [Cli.Dll, .. Args(train, valid, output, epochs, batchSize: 1)];
         using var process = Cli.Start("dotnet", args);
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
@@ -66,7 +69,7 @@ public sealed class ResumeTests
 
         var resumed = Cli.RunProcess("dotnet", [.. args, "--resume", "--json"]);
         Assert.AreEqual(0, resumed.ExitCode, resumed.ToString());
-        Assert.AreEqual(2, JsonDocument.Parse(resumed.Out).RootElement.GetProperty("Epochs").GetInt32());
+        Assert.AreEqual(epochs, JsonDocument.Parse(resumed.Out).RootElement.GetProperty("Epochs").GetInt32());
     }
 
     private const int SigInt = 2;
