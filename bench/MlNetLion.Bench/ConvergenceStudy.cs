@@ -21,15 +21,16 @@ internal static class ConvergenceStudy
 
     private sealed record Setup(StudyData Data, int Batch, double[] AdamWGrid, double[] SgdGrid, double AdamWDecay, double LionDecay, double SgdDecay);
 
-    public static void Run(bool quick, string folder, string? only, int seedCount = 0)
+    public static void Run(bool quick, string folder, string? only, int seedCount, bool resume)
     {
         var seeds = Enumerable.Range(1, seedCount > 0 ? seedCount : quick ? 2 : 5).ToArray();
         var output = new StudyOutput(folder, "convergence", quick, seedCount > 0 ? $"{seeds.Length}seeds" : null);
+        var cache = new RunCache(output.Prefix, resume);
         var setups = new List<Func<Setup>>
         {
-            () => new(quick ? StudyData.FashionMnist(2000, 1000, epochs: 4) : StudyData.FashionMnist(60000, 10000, epochs: 5), Batch: quick ? 64 : 128,
-                AdamWGrid: quick ? [3e-3, 1e-2, 3e-2] : [1e-3, 3e-3, 1e-2], SgdGrid: quick ? [0.1, 0.3, 1.0] : [0.03, 0.1, 0.3], 0.01, 0.1, 5e-4),
-            () => new(quick ? StudyData.SpamAssassin(400, 300, epochs: 3, maxLength: 64) : StudyData.SpamAssassin(4471, 1118, epochs: 4, maxLength: 256), Batch: 32,
+            () => new(quick ? StudyData.FashionMnist(2000, 1000, epochs: 4) : StudyData.FashionMnist(10000, 10000, epochs: 5), Batch: quick ? 64 : 128,
+                AdamWGrid: quick ? [3e-3, 1e-2, 3e-2] : [3e-3, 1e-2, 3e-2, 1e-1], SgdGrid: quick ? [0.1, 0.3, 1.0] : [0.03, 0.1, 0.3, 1.0], 0.01, 0.1, 5e-4),
+            () => new(quick ? StudyData.SpamAssassin(400, 300, epochs: 3, maxLength: 64) : StudyData.SpamAssassin(2000, 1118, epochs: 3, maxLength: 128), Batch: 32,
                 AdamWGrid: quick ? [1e-3, 3e-3, 1e-2] : [3e-4, 1e-3, 3e-3], SgdGrid: quick ? [0.05, 0.15, 0.5] : [0.015, 0.05, 0.15], 0.01, 0.1, 5e-4),
         };
         var runs = new List<(string Phase, RunResult Run)>();
@@ -39,6 +40,7 @@ internal static class ConvergenceStudy
         {
             var s = make();
             if (only is not null && !s.Data.Name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
+            s.Data.Cache = cache;
             Console.Error.WriteLine($"{s.Data.Name}: {s.Data.TrainRows} training / {s.Data.TestRows} validation rows");
             var evals = new Dictionary<string, List<RunResult>>();
             var tuning = new Dictionary<string, (double[] Grid, List<double> Diverged, double Chosen)>();

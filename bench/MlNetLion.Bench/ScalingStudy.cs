@@ -11,14 +11,15 @@ namespace MlNetLion.Bench;
 /// </summary>
 internal static class ScalingStudy
 {
-    public static void Run(bool quick, string folder)
+    public static void Run(bool quick, string folder, bool resume)
     {
         var output = new StudyOutput(folder, "scaling", quick);
         var widths = new[] { 4, 8, 16, 32 };
         var batches = quick ? new[] { 32, 128 } : [32, 128, 512];
-        var seeds = quick ? new[] { 1 } : [1, 2];
-        var epochs = quick ? 3 : 5;
-        var data = quick ? StudyData.FashionMnist(3000, 1000, epochs) : StudyData.FashionMnist(60000, 10000, epochs);
+        var seeds = new[] { 1 };
+        var epochs = quick ? 3 : 4;
+        var data = quick ? StudyData.FashionMnist(3000, 1000, epochs) : StudyData.FashionMnist(10000, 10000, epochs);
+        data.Cache = new RunCache(output.Prefix, resume);
         var runs = new List<(RunResult Run, double Flops)>();
         foreach (var batch in batches)
             foreach (var width in widths)

@@ -25,9 +25,11 @@ internal sealed record RunResult(string Dataset, string Optimizer, double Learni
 }
 
 /// <summary>A data set cut to a study's size, and how to train a classifier on it with one optimizer.</summary>
-internal sealed class StudyData(string name, int trainRows, int testRows, Func<OptimizerChoice, int, int, int, StepClock, ClassificationModel> fit)
+internal sealed class StudyData(string name, string config, int trainRows, int testRows, Func<OptimizerChoice, int, int, int, StepClock, ClassificationModel> fit)
 {
     public string Name => name;
+    /// <summary>Where finished runs are kept (null: nowhere).</summary>
+    public RunCache? Cache { get; set; }
     public int TrainRows => trainRows;
     public int TestRows => testRows;
 
@@ -35,7 +37,7 @@ internal sealed class StudyData(string name, int trainRows, int testRows, Func<O
     public static StudyData FashionMnist(int train, int test, int epochs)
     {
         var (trainSet, testSet) = BenchData.FashionMnist(new MLContext(seed: 1), train, test);
-        return new("Fashion-MNIST", trainSet.Count, testSet.Count, (choice, seed, batch, width, clock) =>
+        return new("Fashion-MNIST", $"{epochs} epochs", trainSet.Count, testSet.Count, (choice, seed, batch, width, clock) =>
         {
             var ctx = new MLContext(seed);
             var trainer = ctx.MulticlassClassification.Trainers.ImageClassification(new ImageClassificationOptions
@@ -50,7 +52,7 @@ internal sealed class StudyData(string name, int trainRows, int testRows, Func<O
     public static StudyData SpamAssassin(int train, int test, int epochs, int maxLength)
     {
         var (trainSet, testSet) = BenchData.SpamAssassin(new MLContext(seed: 1), train, test);
-        return new("SpamAssassin", trainSet.Count, testSet.Count, (choice, seed, batch, _, clock) =>
+        return new("SpamAssassin", $"{epochs} epochs, {maxLength} tokens", trainSet.Count, testSet.Count, (choice, seed, batch, _, clock) =>
         {
             var ctx = new MLContext(seed);
             var trainer = ctx.MulticlassClassification.Trainers.TextClassification(new TextClassificationOptions
@@ -62,7 +64,11 @@ internal sealed class StudyData(string name, int trainRows, int testRows, Func<O
     }
 
     /// <summary>Trains once and returns what the studies need (the network is disposed).</summary>
-    public RunResult Train(OptimizerChoice choice, int seed, int batch, int width = 16)
+    public RunResult Train(OptimizerChoice choice, int seed, int batch, int width = 16) =>
+        Cache is null ? TrainNow(choice, seed, batch, width)
+            : Cache.GetOrTrain($"{name} {trainRows}/{testRows} rows, {config}, {choice}, seed {seed}, batch {batch}, width {width}", () => TrainNow(choice, seed, batch, width));
+
+    private RunResult TrainNow(OptimizerChoice choice, int seed, int batch, int width)
     {
         var clock = new StepClock();
         using var model = fit(choice, seed, batch, width, clock);
