@@ -20,9 +20,10 @@ public sealed class MulticlassClassificationCatalog
 
     /// <summary>
     /// Evaluates scored data (the output of <see cref="ClassificationModel.Transform"/>) against its label
-    /// column, with ML.NET's metrics.
+    /// column, with ML.NET's metrics. Rows the model could not score (<see cref="ClassificationPredictions.UnscoredRows"/>)
+    /// are left out, counted in <see cref="MulticlassClassificationMetrics.SkippedRows"/> and logged.
     /// </summary>
-    /// <exception cref="ArgumentException">The data was not scored by a model, a column is missing, or a label is not one of the model's classes.</exception>
+    /// <exception cref="ArgumentException">The data was not scored by a model, a column is missing, a label is not one of the model's classes, or no row could be scored.</exception>
     public MulticlassClassificationMetrics Evaluate(IDataView data, string labelColumnName = "Label", string scoreColumnName = "Score", int topKPredictionCount = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -30,11 +31,23 @@ public sealed class MulticlassClassificationCatalog
             throw new ArgumentException("Evaluate needs scored data: pass model.Transform(data).", nameof(data));
         var labelColumn = data.GetColumn(labelColumnName, "label column");
         data.GetColumn(scoreColumnName, "score column", typeof(float[]));
+        var unscored = scored.UnscoredRows;
+        if (data.Count > 0 && unscored.Count == data.Count)
+            throw new ArgumentException($"None of the {data.Count} rows could be scored (row {unscored.First().Key}: {unscored.First().Value}).", nameof(data));
+        foreach (var (row, problem) in unscored.Take(10)) _context.Write(LogSeverity.Warning, "Evaluate", $"skipped row {row}: {problem}");
+        if (unscored.Count > 10) _context.Write(LogSeverity.Warning, "Evaluate", $"skipped {unscored.Count} rows in all");
         var map = scored.Model.Labels;
-        var labels = new int[data.Count];
+        var labels = new List<int>(data.Count);
+        var scores = new List<float[]>(data.Count);
         for (var i = 0; i < data.Count; i++)
-            labels[i] = map.IndexOf(map.Convert(labelColumn.GetValue(data.GetRow(i))), $"in row {i} of the evaluated data");
-        return Evaluate(labels, scored.Scores, scored.Model.ClassNames, topKPredictionCount);
+        {
+            if (unscored.ContainsKey(i)) continue;
+            labels.Add(map.IndexOf(map.Convert(labelColumn.GetValue(data.GetRow(i))), $"in row {i} of the evaluated data"));
+            scores.Add(scored.Scores[i]);
+        }
+        var metrics = MulticlassClassificationMetrics.Compute(labels, scores, scored.Model.ClassNames, topKPredictionCount, skippedRows: unscored.Count);
+        _context.Write(LogSeverity.Info, "Evaluate", metrics.ToString());
+        return metrics;
     }
 
     /// <summary>Computes ML.NET's multiclass metrics from actual class indices and per-class probabilities.</summary>

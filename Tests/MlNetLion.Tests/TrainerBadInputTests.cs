@@ -124,8 +124,24 @@ public sealed class TrainerBadInputTests
         options.BadImages = BadImagePolicy.Throw;
         var e = Assert.ThrowsExactly<InvalidDataException>(() => Ctx.MulticlassClassification.Trainers.ImageClassification(options).Fit(data));
         StringAssert.Contains(e.Message, "broken.png");
-        var scoring = Assert.ThrowsExactly<ArgumentException>(() => model.Transform(data));
+        // scoring: the two files are left unscored (NaN scores, no label), Evaluate leaves them out and counts them
+        var scored = model.Transform(data);
+        Assert.HasCount(2, scored.UnscoredRows);
+        foreach (var (row, _) in scored.UnscoredRows)
+        {
+            StringAssert.Matches(((ImageFileRow)data.GetRow(row)).ImagePath, new System.Text.RegularExpressions.Regex("(broken.png|empty.jpg)$"));
+            Assert.IsTrue(scored.Scores[row].All(float.IsNaN));
+            Assert.IsNull(scored.PredictedLabels[row]);
+        }
+        Assert.IsTrue(scored.Scores.Where((_, i) => !scored.UnscoredRows.ContainsKey(i)).All(s => Math.Abs(s.Sum() - 1) < 1e-4));
+        var metrics = Ctx.MulticlassClassification.Evaluate(scored);
+        Assert.AreEqual(60, metrics.RowCount);
+        Assert.AreEqual(2, metrics.SkippedRows);
+        var scoring = Assert.ThrowsExactly<ArgumentException>(() => model.Transform(data, throwOnUnusableRows: true));
         StringAssert.Contains(scoring.Message, "cannot be scored");
+        var onlyBroken = Ctx.Data.LoadFromEnumerable(data.Rows.Where(r => r.ImagePath.EndsWith("broken.png", StringComparison.Ordinal)).ToList());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Ctx.MulticlassClassification.Evaluate(model.Transform(onlyBroken))).Message,
+            "None of the 1 rows could be scored");
     }
 
     [TestMethod]

@@ -37,7 +37,7 @@ internal static class PredictCommand
             IDataView rows = kind == TaskKind.Text
                 ? ctx.Data.LoadFromEnumerable(values.Select(v => new TextInput { Text = v }))
                 : ctx.Data.LoadFromEnumerable(values.Select(v => new ImageInput { Image = v }));
-            var predictions = loaded.Transform(rows);
+            var predictions = loaded.Transform(rows, throwOnUnusableRows: true);
             var classes = loaded.ClassNames;
             if (!p.GetValue(json)) console.Out.WriteLine("PredictedLabel\tScore");
             for (var i = 0; i < predictions.Count; i++)

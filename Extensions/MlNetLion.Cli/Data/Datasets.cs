@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using MlNetLion.Data;
-using MlNetLion.Torch;
 
 namespace MlNetLion.Cli.Data;
 
-/// <summary>A loaded data set and the rows dropped while loading it (unreadable images).</summary>
+/// <summary>A loaded data set and the rows dropped while loading it (lines of a text file that could not be read).</summary>
 internal sealed record LoadedData(IDataView Rows, int SkippedRows);
 
 /// <summary>Training and validation data for a training command.</summary>
@@ -44,28 +42,28 @@ internal static class Datasets
                 if (!format.HasHeader && !int.TryParse(column, out _))
                     throw new UserErrorException($"{columnFlag} '{column}' must be a zero-based column index: '{path}' is read without a header (--has-header false).");
             var sources = new Dictionary<string, string> { [Columns.Label] = format.LabelColumn, [Columns.Text] = format.TextColumn };
-            return Finish(ctx, path, ctx.Data.LoadFromTextFile<TextRow>(path, format.Separator, format.HasHeader, columnSources: sources), 0, holdOut, maxRows, seed);
+            return Finish(ctx, path, ctx.Data.LoadFromTextFile<TextRow>(path, format.Separator, format.HasHeader, columnSources: sources), holdOut, maxRows, seed);
         }
         if (File.Exists(path)) throw new UserErrorException($"{flag} '{path}' is a file; image-classification reads a folder (one sub-folder per label, or IDX files).");
         if (!Directory.Exists(path)) throw new UserErrorException($"{flag}: the folder '{path}' does not exist.");
         if (IdxFolder.Find(path) is { } idx)
             return LoadIdx(ctx, test ? idx.Test ?? idx.Training : idx.Training, holdOut, maxRows, seed);
         var files = ctx.Data.LoadImagesFromDirectory(path).Rows.Select(r => new ImagePathRow { Label = r.Label, Image = r.ImagePath }).ToArray();
-        var readable = Readable(files);
-        return Finish(ctx, path, ctx.Data.LoadFromEnumerable(readable), files.Length - readable.Length, holdOut, maxRows, seed);
+        return Finish(ctx, path, ctx.Data.LoadFromEnumerable(files), holdOut, maxRows, seed);
     }
 
     private static (LoadedData Data, LoadedData? HeldOut) LoadIdx(MLContext ctx, (string Images, string Labels) set, bool holdOut, int? maxRows, int seed)
     {
         var rows = ctx.Data.LoadIdx(set.Images, set.Labels).Rows.Select(r => new ImagePixelsRow { Label = r.Label.ToString(System.Globalization.CultureInfo.InvariantCulture), Image = r.Image });
-        return Finish(ctx, set.Images, ctx.Data.LoadFromEnumerable(rows), 0, holdOut, maxRows, seed);
+        return Finish(ctx, set.Images, ctx.Data.LoadFromEnumerable(rows), holdOut, maxRows, seed);
     }
 
     /// <summary>Holds out 20% (stratified by label) when asked, then keeps at most <paramref name="maxRows"/> random rows of each part.</summary>
-    private static (LoadedData Data, LoadedData? HeldOut) Finish<TRow>(MLContext ctx, string path, DataView<TRow> data, int skipped, bool holdOut, int? maxRows, int seed)
+    private static (LoadedData Data, LoadedData? HeldOut) Finish<TRow>(MLContext ctx, string path, DataView<TRow> data, bool holdOut, int? maxRows, int seed)
         where TRow : class
     {
         if (data.Count == 0) throw new UserErrorException($"'{path}' holds no usable rows.");
+        var skipped = data.SkippedRows; // lines the loader could not read (with a hold-out, counted with the training part)
         if (!holdOut) return (new(Sample(ctx, data, maxRows, seed), skipped), null);
         var split = ctx.Data.TrainTestSplit(data, testFraction: 0.2, stratificationColumnName: Columns.Label, seed: seed);
         return (new(Sample(ctx, split.TrainSet, maxRows, seed), skipped), new(Sample(ctx, split.TestSet, maxRows, seed), 0));
@@ -77,24 +75,5 @@ internal static class Datasets
         var indices = Enumerable.Range(0, data.Count).ToArray();
         new Random(seed).Shuffle(indices);
         return ctx.Data.LoadFromEnumerable(indices.Take(max).Order().Select(i => data.Rows[i]));
-    }
-
-    /// <summary>The images that decode; the others are dropped here (and counted), so training and evaluation see the same rows.</summary>
-    private static ImagePathRow[] Readable(ImagePathRow[] rows)
-    {
-        var bad = new ConcurrentBag<int>();
-        Parallel.For(0, rows.Length, i =>
-        {
-            try
-            {
-                using var _ = ImageDecoder.Decode(File.ReadAllBytes(rows[i].Image), ImageColor.Grayscale);
-            }
-            catch (Exception e) when (e is TorchException or IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                bad.Add(i);
-            }
-        });
-        var unreadable = bad.ToHashSet();
-        return unreadable.Count == 0 ? rows : [.. rows.Where((_, i) => !unreadable.Contains(i))];
     }
 }

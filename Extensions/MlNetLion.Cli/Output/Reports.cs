@@ -18,12 +18,15 @@ internal sealed record MetricsReport
     public required IReadOnlyList<IReadOnlyList<long>> ConfusionMatrix { get; init; }
     /// <summary>Rows evaluated.</summary>
     public required int RowCount { get; init; }
-    /// <summary>Rows of the evaluated set dropped because they could not be read (e.g. unreadable images).</summary>
+    /// <summary>Rows of the evaluated set dropped when loading or left unscored by the model (e.g. unreadable images).</summary>
     public required int SkippedRows { get; init; }
     /// <summary>Training rows dropped or skipped (unreadable images, empty texts); null for <c>evaluate</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SkippedTrainingRows { get; init; }
 
+    /// <param name="m">The metrics (their own <see cref="MulticlassClassificationMetrics.SkippedRows"/> are added).</param>
+    /// <param name="skippedRows">Rows of the evaluated set dropped when loading.</param>
+    /// <param name="skippedTrainingRows">Training rows dropped when loading or skipped by <c>Fit</c>.</param>
     public static MetricsReport From(MulticlassClassificationMetrics m, int skippedRows, int? skippedTrainingRows = null) => new()
     {
         MicroAccuracy = m.MicroAccuracy,
@@ -35,7 +38,7 @@ internal sealed record MetricsReport
         PerClassLogLoss = m.ConfusionMatrix.ClassNames.Zip(m.PerClassLogLoss).ToDictionary(p => p.First, p => p.Second),
         ConfusionMatrix = m.ConfusionMatrix.Counts,
         RowCount = m.RowCount,
-        SkippedRows = skippedRows,
+        SkippedRows = skippedRows + m.SkippedRows,
         SkippedTrainingRows = skippedTrainingRows,
     };
 }

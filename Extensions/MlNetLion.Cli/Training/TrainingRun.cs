@@ -61,7 +61,7 @@ internal static class TrainingRun
                 OptimizerStateBytes = history.OptimizerStateBytes,
                 FinalAccuracy = metrics.MicroAccuracy,
                 BestAccuracy = history.Epochs.Max(e => e.ValidationAccuracy ?? 0),
-                Metrics = MetricsReport.From(metrics, data.Validation.SkippedRows + history.SkippedValidationRows,
+                Metrics = MetricsReport.From(metrics, data.Validation.SkippedRows,
                     data.Train.SkippedRows + history.SkippedRows),
             };
             Json.Write(Path.Combine(output, MetricsFile), report.Metrics);

@@ -7,7 +7,7 @@ public sealed class MulticlassClassificationMetrics
     public const double Epsilon = 1e-15;
 
     private MulticlassClassificationMetrics(double micro, double macro, double logLoss, double logLossReduction,
-        int topK, IReadOnlyList<double> topKForAllK, IReadOnlyList<double> perClassLogLoss, ConfusionMatrix confusion, int rows)
+        int topK, IReadOnlyList<double> topKForAllK, IReadOnlyList<double> perClassLogLoss, ConfusionMatrix confusion, int rows, int skippedRows)
     {
         MicroAccuracy = micro;
         MacroAccuracy = macro;
@@ -18,6 +18,7 @@ public sealed class MulticlassClassificationMetrics
         PerClassLogLoss = perClassLogLoss;
         ConfusionMatrix = confusion;
         RowCount = rows;
+        SkippedRows = skippedRows;
     }
 
     /// <summary>Fraction of rows whose predicted class is the actual class.</summary>
@@ -50,13 +51,19 @@ public sealed class MulticlassClassificationMetrics
     /// <summary>Number of rows evaluated.</summary>
     public int RowCount { get; }
 
+    /// <summary>Rows of the data left out because the model could not score them (not in <see cref="RowCount"/>).</summary>
+    public int SkippedRows { get; }
+
     /// <summary>
     /// Computes the metrics from each row's actual class index and predicted class probabilities
     /// (each row's scores: one per class, summing to 1). The predicted class is the most probable one
     /// (the first on ties).
     /// </summary>
     public static MulticlassClassificationMetrics Compute(IReadOnlyList<int> labels, IReadOnlyList<float[]> scores,
-        IReadOnlyList<string> classNames, int topKPredictionCount = 1)
+        IReadOnlyList<string> classNames, int topKPredictionCount = 1) => Compute(labels, scores, classNames, topKPredictionCount, skippedRows: 0);
+
+    internal static MulticlassClassificationMetrics Compute(IReadOnlyList<int> labels, IReadOnlyList<float[]> scores,
+        IReadOnlyList<string> classNames, int topKPredictionCount, int skippedRows)
     {
         var n = labels.Count;
         var k = classNames.Count;
@@ -105,11 +112,12 @@ public sealed class MulticlassClassificationMetrics
             topKForAllK: topHits.Select(h => h / (double)n).ToArray(),
             perClassLogLoss: Enumerable.Range(0, k).Select(c => classRows[c] > 0 ? classLoss[c] / classRows[c] : 0).ToArray(),
             confusion: confusion,
-            rows: n);
+            rows: n,
+            skippedRows: skippedRows);
     }
 
     /// <inheritdoc />
     public override string ToString() =>
         $"MicroAccuracy {MicroAccuracy:F4}, MacroAccuracy {MacroAccuracy:F4}, LogLoss {LogLoss:F4}, LogLossReduction {LogLossReduction:F4}, " +
-        $"Top{TopKPredictionCount}Accuracy {TopKAccuracy:F4} ({RowCount} rows)";
+        $"Top{TopKPredictionCount}Accuracy {TopKAccuracy:F4} ({RowCount} rows{(SkippedRows > 0 ? $", {SkippedRows} skipped" : "")})";
 }

@@ -77,22 +77,35 @@ public sealed class ClassificationModel : IDisposable
     public TrainingHistory? TrainingHistory { get; }
 
     /// <summary>Scores every row of <paramref name="data"/>: the result has the input's columns plus the
-    /// predicted label and the scores (ML.NET's <c>Transform</c>); pass it to <c>Evaluate</c>.</summary>
-    /// <exception cref="ArgumentException">The input column is missing or has another type, or a row's input cannot be used (the message names the row).</exception>
-    public ClassificationPredictions Transform(IDataView data)
+    /// predicted label and the scores (ML.NET's <c>Transform</c>); pass it to <c>Evaluate</c>. A row whose input
+    /// cannot be used (an unreadable image, a missing text) is left unscored, as <c>Fit</c> skips such rows: its
+    /// scores are NaN, its predicted label null, <see cref="ClassificationPredictions.UnscoredRows"/> says why,
+    /// and <c>Evaluate</c> leaves it out and counts it; with <paramref name="throwOnUnusableRows"/> it is an error instead.</summary>
+    /// <exception cref="ArgumentException">The input column is missing or has another type, or (with <paramref name="throwOnUnusableRows"/>) a row's input cannot be used (the message names the row).</exception>
+    public ClassificationPredictions Transform(IDataView data, bool throwOnUnusableRows = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         var column = data.GetColumn(InputColumnName, "input column", Encoder.AllowedTypes);
         var values = Enumerable.Range(0, data.Count).Select(i => column.GetValue(data.GetRow(i))).ToArray();
-        var scores = Score(values);
-        return new ClassificationPredictions(data, this, scores);
+        var unscored = new SortedDictionary<int, string>();
+        var features = Encoder.FeaturizeAll(values, training: false, (row, problem) =>
+        {
+            if (throwOnUnusableRows) throw Unscorable(row, problem);
+            unscored[row] = problem;
+        });
+        var scored = ScoreFeatures([.. features.OfType<object>()]);
+        var scores = new float[values.Length][];
+        for (int i = 0, next = 0; i < scores.Length; i++)
+            scores[i] = features[i] is null ? Enumerable.Repeat(float.NaN, Labels.Count).ToArray() : scored[next++];
+        return new ClassificationPredictions(data, this, scores, unscored);
     }
+
+    private static ArgumentException Unscorable(int row, string problem) => new($"Row {row} cannot be scored: {problem}.");
 
     /// <summary>Class probabilities for each input value.</summary>
     internal float[][] Score(IReadOnlyList<object?> values)
     {
-        var features = Encoder.FeaturizeAll(values, training: false, (row, problem) =>
-            throw new ArgumentException($"Row {row} cannot be scored: {problem}."));
+        var features = Encoder.FeaturizeAll(values, training: false, (row, problem) => throw Unscorable(row, problem));
         return ScoreFeatures(features!);
     }
 

@@ -12,12 +12,13 @@ public sealed class ClassificationPredictions : IDataView
 {
     private readonly IDataView _source;
 
-    internal ClassificationPredictions(IDataView source, ClassificationModel model, float[][] scores)
+    internal ClassificationPredictions(IDataView source, ClassificationModel model, float[][] scores, IReadOnlyDictionary<int, string> unscoredRows)
     {
         _source = source;
         Model = model;
         Scores = scores;
-        PredictedLabels = scores.Select(model.PredictedLabel).ToArray();
+        UnscoredRows = unscoredRows;
+        PredictedLabels = scores.Select((s, i) => unscoredRows.ContainsKey(i) ? null : model.PredictedLabel(s)).ToArray();
         Schema = [.. source.Schema.Where(c => c.Name != model.PredictionColumnName && c.Name != model.ScoreColumnName)
                 .Select(c => DataColumn.Computed(c.Name, c.Type, row => c.GetValue(((ScoredRow)row).Source))),
             DataColumn.Computed(model.PredictionColumnName, model.LabelType, row => ((ScoredRow)row).PredictedLabel),
@@ -30,8 +31,11 @@ public sealed class ClassificationPredictions : IDataView
     /// <summary>Per-row class probabilities, in <see cref="ClassificationModel.ClassNames"/> order.</summary>
     public IReadOnlyList<float[]> Scores { get; }
 
-    /// <summary>Per-row predicted labels (of the model's label type).</summary>
-    public IReadOnlyList<object> PredictedLabels { get; }
+    /// <summary>Per-row predicted labels (of the model's label type; null for an unscored row).</summary>
+    public IReadOnlyList<object?> PredictedLabels { get; }
+
+    /// <summary>The rows whose input could not be used (row index: why), in row order; their scores are NaN.</summary>
+    public IReadOnlyDictionary<int, string> UnscoredRows { get; }
 
     /// <inheritdoc />
     public Type RowType => typeof(ScoredRow);
@@ -50,5 +54,5 @@ public sealed class ClassificationPredictions : IDataView
         DataColumn.Find(Schema, name, role, allowedTypes, "the scored data");
 
     /// <summary>A source row with its prediction.</summary>
-    public sealed record ScoredRow(object Source, object PredictedLabel, float[] Score);
+    public sealed record ScoredRow(object Source, object? PredictedLabel, float[] Score);
 }
