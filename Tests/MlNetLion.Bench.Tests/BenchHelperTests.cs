@@ -39,6 +39,18 @@ public sealed class BenchHelperTests
     }
 
     [TestMethod]
+    public void VarianceRatioPValueIsTheTwoSidedFTest()
+    {
+        // variances 2.5 and 10 (ratio 1/4) with 4 and 4 degrees of freedom: scipy.stats.f.cdf(0.25, 4, 4) = 0.104
+        double[] a = [1, 2, 3, 4, 5], b = [2, 4, 6, 8, 10];
+        Assert.AreEqual(0.208, Stats.VarianceRatioPValue(a, b), 1e-9);
+        Assert.AreEqual(0.208, Stats.VarianceRatioPValue(b, a), 1e-9);
+        Assert.AreEqual(1.0, Stats.VarianceRatioPValue(a, [11, 12, 13, 14, 15]), 1e-9);
+        Assert.IsTrue(double.IsNaN(Stats.VarianceRatioPValue(a, [3, 3, 3])));
+        Assert.IsTrue(double.IsNaN(Stats.VarianceRatioPValue(a, [3])));
+    }
+
+    [TestMethod]
     public void SvgPlotIsWellFormedWithOnePolylinePerLineSeries()
     {
         var svg = new SvgPlot("loss <vs> N", "N", "loss", logX: true, logY: true)

@@ -20,6 +20,20 @@ internal static class Stats
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
+    /// <summary>
+    /// Two-sided p-value of the F-test that two samples (assumed normal) have the same variance: the ratio
+    /// var(<paramref name="a"/>) / var(<paramref name="b"/>) against the F distribution with (n_a - 1, n_b - 1) degrees
+    /// of freedom. NaN when either variance is 0 or a sample has fewer than 2 values.
+    /// </summary>
+    public static double VarianceRatioPValue(IReadOnlyCollection<double> a, IReadOnlyCollection<double> b)
+    {
+        if (a.Count < 2 || b.Count < 2) return double.NaN;
+        double va = Math.Pow(StdDev(a), 2), vb = Math.Pow(StdDev(b), 2);
+        if (va == 0 || vb == 0) return double.NaN;
+        var cdf = MathNet.Numerics.Distributions.FisherSnedecor.CDF(a.Count - 1, b.Count - 1, va / vb);
+        return Math.Min(1, 2 * Math.Min(cdf, 1 - cdf));
+    }
+
     /// <summary>Peak resident set size of this process (VmHWM) in MiB.</summary>
     public static double PeakRssMiB()
     {
