@@ -121,7 +121,7 @@ internal static class ConvergenceStudy
             runs.Select(x => StudyOutput.Row(x.Phase, x.Run.Dataset, x.Run.Optimizer, x.Run.LearningRate, x.Run.WeightDecay, x.Run.Seed, x.Run.Batch, x.Run.Parameters,
                 x.Run.FinalAccuracy, x.Run.BestAccuracy, x.Run.FinalLogLoss, x.Run.Seconds, x.Run.StepSeconds * 1e3, x.Run.OptimizerStateBytes,
                 string.Join(" ", x.Run.Epochs.Select(e => F(e.ValidationAccuracy ?? double.NaN))))));
-        output.Json(summary);
+        output.Json(summary, runs.Select(r => r.Run), cache);
         File.WriteAllText(Path.Combine(folder, $"{output.Prefix}.md"), markdown.ToString());
         Console.WriteLine(markdown);
     }

@@ -36,9 +36,16 @@ internal sealed class RunCache
         Console.Error.WriteLine($"resuming: {_done.Count} finished runs in {_path}");
     }
 
+    /// <summary>Runs answered from the file rather than trained in this invocation.</summary>
+    public int Reused { get; private set; }
+
     public RunResult GetOrTrain(string key, Func<RunResult> train)
     {
-        if (_done.TryGetValue(key, out var hit)) return hit.Run ?? throw new TrainingException(hit.Diverged!);
+        if (_done.TryGetValue(key, out var hit))
+        {
+            Reused++;
+            return hit.Run ?? throw new TrainingException(hit.Diverged!);
+        }
         Entry entry;
         try { entry = new(key, train(), null); }
         catch (TrainingException e)

@@ -74,7 +74,8 @@ internal static class ScalingStudy
         output.Csv("runs", "optimizer,batch,width,seed,params,train_flops,final_logloss,final_acc,best_acc,seconds,step_ms,state_bytes",
             runs.Select(x => StudyOutput.Row(x.Run.Optimizer, x.Run.Batch, x.Run.Width, x.Run.Seed, x.Run.Parameters, x.Flops, x.Run.FinalLogLoss,
                 x.Run.FinalAccuracy, x.Run.BestAccuracy, x.Run.Seconds, x.Run.StepSeconds * 1e3, x.Run.OptimizerStateBytes)));
-        output.Json(new { widths, batches, seeds, epochs, train_rows = data.TrainRows, validation_rows = data.TestRows, fits, lion_advantage_by_batch = advantage });
+        output.Json(new { widths, batches, seeds, epochs, train_rows = data.TrainRows, validation_rows = data.TestRows, fits, lion_advantage_by_batch = advantage },
+            runs.Select(r => r.Run), data.Cache);
         var md = $"\nFashion-MNIST ({data.TrainRows} training / {data.TestRows} validation images, {epochs} epochs, widths {string.Join("/", widths)}, " +
             $"{seeds.Length} seed(s)); loss and accuracy listed by width:\n\n" +
             StudyOutput.Markdown(["optimizer", "batch", "final val loss", "final val acc", "exponent vs N", "exponent vs C"], rows) +

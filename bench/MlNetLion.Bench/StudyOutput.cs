@@ -26,8 +26,12 @@ internal sealed class StudyOutput(string folder, string study, bool quick, strin
         File.WriteAllText(Path.Combine(folder, $"{Prefix}-{name}.svg"), plot.Render());
     }
 
-    public void Json(object summary)
+    /// <summary>The summary with the machine, load, date and command; with the study's runs, their total training time
+    /// and how many came from the cache of an earlier, stopped invocation (<c>--resume</c>: then the dates and minutes
+    /// are this invocation's, not the runs').</summary>
+    public void Json(object summary, IEnumerable<RunResult> runs, RunCache? cache)
     {
+        var all = runs.ToList();
         Directory.CreateDirectory(folder);
         var doc = new Dictionary<string, object?>
         {
@@ -38,6 +42,8 @@ internal sealed class StudyOutput(string folder, string study, bool quick, strin
             ["machine"] = Machine(), ["loadavg_1min_start"] = _loadAtStart, ["loadavg_1min_end"] = Stats.LoadAverage(),
             ["threads"] = MlNetLion.Torch.Torch.NumThreads, ["omp_wait_policy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE (binding default)",
             ["malloc_tuning"] = MlNetLion.Torch.Torch.MallocTuningApplied,
+            ["runs"] = all.Count, ["training_minutes_all_runs"] = Math.Round(all.Sum(r => r.Seconds) / 60, 1),
+            ["runs_reused_from_cache"] = cache?.Reused ?? 0,
             ["summary"] = summary,
         };
         File.WriteAllText(Path.Combine(folder, $"{Prefix}.json"), JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
