@@ -51,6 +51,15 @@ public sealed class BenchHelperTests
     }
 
     [TestMethod]
+    public void WelchTTestPValueMatchesScipy()
+    {
+        // scipy.stats.ttest_ind(a, b, equal_var=False).pvalue
+        Assert.AreEqual(0.10753119493062718, Stats.WelchTTestPValue([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]), 1e-9);
+        Assert.AreEqual(0.25370240620241763, Stats.WelchTTestPValue([1, 2, 3, 4, 5], [3, 3.5, 4, 4.5, 5]), 1e-9);
+        Assert.IsTrue(double.IsNaN(Stats.WelchTTestPValue([2, 2], [3, 3])));
+    }
+
+    [TestMethod]
     public void SvgPlotIsWellFormedWithOnePolylinePerLineSeries()
     {
         var svg = new SvgPlot("loss <vs> N", "N", "loss", logX: true, logY: true)

@@ -34,6 +34,17 @@ internal static class Stats
         return Math.Min(1, 2 * Math.Min(cdf, 1 - cdf));
     }
 
+    /// <summary>Two-sided p-value of Welch's t-test that two samples have the same mean (unequal variances); NaN when both variances are 0.</summary>
+    public static double WelchTTestPValue(IReadOnlyCollection<double> a, IReadOnlyCollection<double> b)
+    {
+        if (a.Count < 2 || b.Count < 2) return double.NaN;
+        double sa = Math.Pow(StdDev(a), 2) / a.Count, sb = Math.Pow(StdDev(b), 2) / b.Count;
+        if (sa + sb == 0) return double.NaN;
+        var t = (a.Average() - b.Average()) / Math.Sqrt(sa + sb);
+        var df = (sa + sb) * (sa + sb) / (sa * sa / (a.Count - 1) + sb * sb / (b.Count - 1));
+        return 2 * (1 - MathNet.Numerics.Distributions.StudentT.CDF(0, 1, df, Math.Abs(t)));
+    }
+
     /// <summary>Peak resident set size of this process (VmHWM) in MiB.</summary>
     public static double PeakRssMiB()
     {
