@@ -5,7 +5,7 @@ using MlNetLion.Bench;
 //   dotnet run -c Release --project bench/MlNetLion.Bench -- optimizers [--json] [--sizes 1M,10M,32M] [--threads N] [--seconds S] [--only Lion,AdamW]
 //   dotnet run -c Release --project bench/MlNetLion.Bench -- e2e --model cnn|text --optimizer lion|adamw --steps N --batch B --threads T [--warmup W] [--export-text FILE]
 //   dotnet run -c Release --project bench/MlNetLion.Bench -- convergence [--quick] [--seeds N] [--only fashion|spam] [--out docs/benchmarks] [--resume]
-//   dotnet run -c Release --project bench/MlNetLion.Bench -- scaling [--quick] [--out docs/benchmarks] [--resume]
+//   dotnet run -c Release --project bench/MlNetLion.Bench -- scaling [--quick] [--out docs/benchmarks] [--resume] [--default-rates]
 // --resume: reuse the runs a stopped study finished (artifacts/bench-cache/)
 string? Option(string name) => CommandLine.Option(args, name);
 int IntOption(string name, int fallback) => Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -23,7 +23,7 @@ switch (args.FirstOrDefault())
         ConvergenceStudy.Run(quick, outDir, Option("--only"), IntOption("--seeds", 0), resume);
         return 0;
     case "scaling":
-        ScalingStudy.Run(quick, outDir, resume);
+        ScalingStudy.Run(quick, outDir, resume, args.Contains("--default-rates"));
         return 0;
     default:
         Console.Error.WriteLine("usage: MlNetLion.Bench optimizers|e2e|convergence|scaling [options] (see Program.cs and docs/benchmarks.md)");
