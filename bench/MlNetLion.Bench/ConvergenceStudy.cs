@@ -115,12 +115,9 @@ internal static class ConvergenceStudy
             markdown.Append(StudyOutput.Markdown(["optimizer", "lr grid (chosen in bold)", "chosen", "wd", "final acc (mean ± sd)", "final min–max", "best acc", "time to target (median)", "step ms", "optimizer state"], rows));
             var lion = evals["Lion"].Select(r => r.FinalAccuracy).ToList();
             var adamW = evals["AdamW"].Select(r => r.FinalAccuracy).ToList();
-            var lionP = Stats.WelchTTestPValue(lion, adamW);
-            summary.Add(new Dictionary<string, object?>
-            {
-                ["dataset"] = s.Data.Name, ["lion_minus_adamw_points"] = (lion.Average() - adamW.Average()) * 100, ["welch_p"] = double.IsNaN(lionP) ? null : lionP,
-            });
-            markdown.Append($"\nLion − AdamW, final accuracy: {(lion.Average() - adamW.Average()) * 100:+0.00;−0.00} points (Welch's t-test p = {lionP:F2}).\n");
+            var (lionGain, lionP) = MeanDifference(lion, adamW);
+            summary.Add(new Dictionary<string, object?> { ["dataset"] = s.Data.Name, ["lion_minus_adamw_points"] = lionGain, ["welch_p"] = OrNull(lionP) });
+            markdown.Append($"\nLion − AdamW, final accuracy: {lionGain:+0.00;−0.00} points (Welch's t-test p = {lionP:F2}).\n");
             markdown.Append($"\n{s.Data.Name}, Lookahead around each optimizer: the change in mean final accuracy, and the claim of a lower spread across seeds:\n\n");
             markdown.Append(StudyOutput.Markdown(["inner optimizer", "mean change (points)", "Welch p", "sd without", "sd with Lookahead", "variance ratio (with / without)", "F-test p (two-sided)"],
                 LookaheadEffect(s.Data.Name, evals, summary)));
@@ -149,19 +146,23 @@ internal static class ConvergenceStudy
             double sdWithout = Stats.StdDev(without), sdWith = Stats.StdDev(with);
             var ratio = sdWithout > 0 ? Math.Pow(sdWith / sdWithout, 2) : double.NaN;
             var p = Stats.VarianceRatioPValue(with, without);
-            var change = (with.Average() - without.Average()) * 100;
-            var meanP = Stats.WelchTTestPValue(with, without);
+            var (change, meanP) = MeanDifference(with, without);
             summary.Add(new Dictionary<string, object?>
             {
-                ["dataset"] = dataset, ["lookahead_around"] = inner, ["mean_change_points"] = change, ["welch_p"] = double.IsNaN(meanP) ? null : meanP,
-                ["sd_without"] = sdWithout, ["sd_with"] = sdWith,
-                ["variance_ratio"] = double.IsNaN(ratio) ? null : ratio, ["f_test_p"] = double.IsNaN(p) ? null : p,
+                ["dataset"] = dataset, ["lookahead_around"] = inner, ["mean_change_points"] = change, ["welch_p"] = OrNull(meanP),
+                ["sd_without"] = sdWithout, ["sd_with"] = sdWith, ["variance_ratio"] = OrNull(ratio), ["f_test_p"] = OrNull(p),
             });
             rows.Add([inner, $"{change:+0.00;−0.00}", double.IsNaN(meanP) ? "-" : $"{meanP:F2}", $"{sdWithout * 100:F2}", $"{sdWith * 100:F2}",
                 double.IsNaN(ratio) ? "-" : $"{ratio:F2}", double.IsNaN(p) ? "-" : $"{p:F2}"]);
         }
         return rows;
     }
+
+    /// <summary>Mean of <paramref name="a"/> minus mean of <paramref name="b"/> in accuracy points, and Welch's two-sided p.</summary>
+    private static (double Points, double P) MeanDifference(List<double> a, List<double> b) =>
+        ((a.Average() - b.Average()) * 100, Stats.WelchTTestPValue(a, b));
+
+    private static double? OrNull(double v) => double.IsNaN(v) ? null : v;
 
     /// <summary>Where the tuning's pick lies in its grid: "interior", or "lowest"/"highest" edge (then the optimum may lie beyond it).</summary>
     private static string ChosenPosition(double[] grid, double chosen) =>
