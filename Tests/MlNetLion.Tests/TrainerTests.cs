@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MlNetLion.Data;
 using MlNetLion.Optimizers;
+using MlNetLion.Text;
 using MlNetLion.Torch;
 using MlNetLion.Trainers;
 
@@ -62,15 +63,49 @@ public sealed class TrainerTests
         var metrics = ctx.MulticlassClassification.Evaluate(model.Transform(test));
         Assert.IsGreaterThanOrEqualTo(0.9, metrics.MicroAccuracy, metrics.ToString());
 
-        // The wide path weighs each word by its inverse document frequency over the training rows.
-        var tokenizer = ((TextInputEncoder)model.Encoder).Tokenizer;
-        var documents = rows.Select(r => tokenizer.Encode(r.Text, 16).Distinct()).SelectMany(ids => ids)
+        // The wide path weighs each word and n-gram by its inverse document frequency over the training rows.
+        var encoder = (TextInputEncoder)model.Encoder;
+        var tokenizer = encoder.Tokenizer;
+        Assert.AreEqual((1 << 18, 2, 5), (encoder.NgramBuckets, encoder.CharNgramMin, encoder.CharNgramMax), "n-grams are on by default");
+        var documents = rows.Select(r => ((int[])encoder.Featurize(r.Text, true, out _)!).Distinct()).SelectMany(ids => ids)
             .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
         var idf = model.Module.NamedBuffers.Single(b => b.Name == "wide_idf").Tensor.ToArray<float>();
-        Assert.AreEqual(tokenizer.VocabularySize, idf.Length);
+        Assert.AreEqual(tokenizer.VocabularySize + (1 << 18), idf.Length);
         for (var id = 0; id < idf.Length; id++)
             Assert.AreEqual(Math.Log(301.0 / (1 + documents.GetValueOrDefault(id))) + 1, idf[id], 1e-5, $"id {id}");
         Assert.IsTrue(documents.Values.Distinct().Count() > 2, "the words should occur in different numbers of rows");
+    }
+
+    [TestMethod]
+    public void TextEncoder_WidePathNgrams_HashWordPairsAndCharacterNgrams_AndRoundTrip()
+    {
+        var tokenizer = WordTokenizer.Learn(["the cat sat", "the cat ran"], minCount: 1);
+        var encoder = new TextInputEncoder("Text", tokenizer, maxLength: 16, ngramBuckets: 1000, charNgramMin: 2, charNgramMax: 3);
+        int[] Ids(string text) => (int[])encoder.Featurize(text, true, out _)!;
+
+        // "the dog": 2 words, 1 word pair, "<the>" and "<dog>" give 4 bigrams and 3 trigrams each.
+        var dog = Ids("the dog");
+        Assert.AreEqual(2 + 1 + 14, dog.Length);
+        CollectionAssert.AreEqual(new[] { tokenizer.Id("the"), WordTokenizer.UnknownId }, dog[..2]);
+        Assert.IsTrue(dog[2..].All(id => id >= tokenizer.VocabularySize && id < tokenizer.VocabularySize + 1000));
+        // Two words outside the vocabulary share the unknown id but not their character n-grams, and "<th", "the", "he>" are the same in both rows.
+        var cow = Ids("the cow");
+        Assert.AreEqual(dog[1], cow[1]);
+        Assert.AreNotEqual(dog[2], cow[2], "the word pairs differ");
+        Assert.IsGreaterThanOrEqualTo(4, dog[10..].Except(cow[10..]).Count());
+        CollectionAssert.AreEqual(dog[3..10], cow[3..10], "the n-grams of 'the' are the same");
+
+        foreach (var (saved, kind) in new[] { (encoder, "text/char-ngrams"), (new TextInputEncoder("Text", tokenizer, 16, 0), "text") })
+        {
+            using var stream = new MemoryStream();
+            using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) saved.Save(w);
+            stream.Position = 0;
+            using var r = new BinaryReader(stream);
+            Assert.AreEqual(kind, r.ReadString());
+            stream.Position = 0;
+            var loaded = (TextInputEncoder)InputEncoder.Load(r);
+            CollectionAssert.AreEqual((int[])saved.Featurize("the cat and the dog", true, out _)!, (int[])loaded.Featurize("the cat and the dog", true, out _)!, kind);
+        }
     }
 
     [TestMethod]

@@ -112,6 +112,40 @@ public sealed class TextModelTests
         }
     }
 
+    [TestMethod]
+    public void TextTransformer_WideBucketIdsReachOnlyTheWidePath()
+    {
+        Torch.ManualSeed(6);
+        using var m = Models.TextTransformer(SmallTransformer(wide: true) with { WideBuckets = 10 });
+        m.Eval();
+        var random = new Random(7);
+        var wide = Enumerable.Range(0, 30 * 3).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        using (Torch.NoGrad()) Set(m.NamedParameters, "wide.weight", wide, 30, 3);
+        // Words (ids 1..19) first, then wide-only ids (20..29); the rows differ in word count, and the
+        // wide-only ids sit where the other row still has words. Row 2 has wide-only ids only.
+        long[][] rows = [[5, 7, 9, 21, 29, 0], [4, 25, 26, 27, 0, 0], [22, 23, 0, 0, 0, 0]];
+        using var ids = Tensor.From(rows.SelectMany(r => r).ToArray(), 3, 6);
+        var logits = ModelTraining.Logits(m, ids);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            // The encoder's part: the same row with its wide-only ids removed and the wide weights zeroed.
+            var words = rows[r].Where(t => t is > 0 and < 20).ToArray();
+            using (Torch.NoGrad()) Set(m.NamedParameters, "wide.weight", new float[30 * 3], 30, 3);
+            using var wordIds = Tensor.From(words.Length == 0 ? [0L] : words, 1, Math.Max(1, words.Length));
+            var deep = ModelTraining.Logits(m, wordIds);
+            using (Torch.NoGrad()) Set(m.NamedParameters, "wide.weight", wide, 30, 3);
+            var tokens = rows[r].Where(t => t != 0).ToArray();
+            var norm = Math.Sqrt(tokens.Length); // idf is all ones until set
+            for (var c = 0; c < 3; c++)
+                Assert.AreEqual(deep[c] + tokens.Sum(t => wide[t * 3 + c] / norm), logits[r * 3 + c], 1e-5, $"row {r}, class {c}");
+        }
+
+        using var outOfRange = Tensor.From(new long[] { 5, 30 }, 1, 2);
+        StringAssert.Contains(Assert.ThrowsExactly<TorchException>(() => m.Forward(outOfRange)).Message, "30");
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Models.TextTransformer(SmallTransformer() with { WideBuckets = 4 }));
+        Assert.AreEqual("WideBuckets", e.ParamName);
+    }
+
     private static void Set(IReadOnlyList<NamedTensor> tensors, string name, float[] values, params long[] shape)
     {
         using var source = Tensor.From(values, shape);

@@ -132,8 +132,9 @@ TORCH_MODULE(Encoder);
 // context add.
 struct TextTransformerImpl : nn::Module {
   TextTransformerImpl(int64_t vocab, int64_t max_len, int64_t dim, int64_t heads, int64_t n_layers,
-                      int64_t ff, double dropout, bool norm_first, int64_t classes, bool wide)
-      : vocab(vocab), max_len(max_len) {
+                      int64_t ff, double dropout, bool norm_first, int64_t classes, bool wide,
+                      int64_t wide_buckets)
+      : vocab(vocab), wide_buckets(wide_buckets), max_len(max_len) {
     embed = register_module("embed", nn::Embedding(nn::EmbeddingOptions(vocab, dim).padding_idx(0)));
     pos = register_module("pos", nn::Embedding(max_len, dim));
     nn::ModuleList list;
@@ -145,8 +146,8 @@ struct TextTransformerImpl : nn::Module {
     head = register_module("head", nn::Linear(dim, classes));
     if (wide) {
       this->wide = register_module(
-          "wide", nn::EmbeddingBag(nn::EmbeddingBagOptions(vocab, classes).mode(torch::kSum).padding_idx(0)));
-      wide_idf = register_buffer("wide_idf", at::ones({vocab}));
+          "wide", nn::EmbeddingBag(nn::EmbeddingBagOptions(vocab + wide_buckets, classes).mode(torch::kSum).padding_idx(0)));
+      wide_idf = register_buffer("wide_idf", at::ones({vocab + wide_buckets}));
       at::NoGradGuard no_grad;
       this->wide->weight.zero_();
     }
@@ -158,8 +159,17 @@ struct TextTransformerImpl : nn::Module {
   }
 
   at::Tensor forward(const at::Tensor& input) {
-    check_ids(input, vocab, "the text transformer");
-    const auto ids = input.to(at::kLong);
+    check_ids(input, vocab + wide_buckets, "the text transformer");
+    const auto all = input.to(at::kLong);
+    // With wide buckets, each row is its words (ids below vocab) followed by ids that only the wide
+    // path reads (hashed n-grams, vocab and up). The encoder reads the first positions, as many as
+    // the row with the most words has, with the wide-only ids there turned into padding.
+    auto ids = all;
+    if (wide_buckets > 0 && all.size(1) > 0) {
+      const auto words = all.gt(0).logical_and(all.lt(vocab)).sum(1).max().item<int64_t>();
+      ids = all.narrow(1, 0, std::max<int64_t>(words, 1));
+      ids = ids.masked_fill(ids.ge(vocab), 0);
+    }
     const int64_t t = ids.size(1);
     TORCH_CHECK(t >= 1 && t <= max_len, "the text transformer takes 1 to ", max_len,
                 " tokens per row (its maximum length), got ", t);
@@ -180,12 +190,12 @@ struct TextTransformerImpl : nn::Module {
     for (const auto& layer : *encoder->layers) h = layer->as<EncoderLayer>()->forward(h, mask);
     auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
     if (!wide) return logits;
-    const auto idf = wide_idf.index_select(0, ids.flatten()).view_as(ids) * keep;  // pads weigh 0
+    const auto idf = wide_idf.index_select(0, all.flatten()).view_as(all) * all.ne(0);  // pads weigh 0
     const auto weights = idf / idf.square().sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12);
-    return logits + wide->forward(ids, /*offsets=*/{}, weights.to(wide->weight.scalar_type()));
+    return logits + wide->forward(all, /*offsets=*/{}, weights.to(wide->weight.scalar_type()));
   }
 
-  int64_t vocab, max_len;
+  int64_t vocab, wide_buckets, max_len;
   nn::EmbeddingBag wide{nullptr};
   at::Tensor wide_idf;
   nn::Embedding embed{nullptr}, pos{nullptr};
@@ -231,7 +241,7 @@ TORCH_MODULE(BagOfNgrams);
 MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, int64_t dim,
                                               int64_t heads, int64_t layers, int64_t ff,
                                               double dropout, int32_t norm_first, int64_t classes,
-                                              int32_t wide) {
+                                              int32_t wide, int64_t wide_buckets) {
   MLT_TRY
   TORCH_CHECK(vocab >= 2, "vocabulary size must be at least 2 (id 0 is padding), got ", vocab);
   TORCH_CHECK(max_len >= 1, "maximum length must be positive, got ", max_len);
@@ -241,8 +251,10 @@ MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, in
               layers, " and ", ff);
   TORCH_CHECK(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got ", dropout);
   TORCH_CHECK(classes >= 1, "classes must be positive, got ", classes);
+  TORCH_CHECK(wide_buckets >= 0 && (wide != 0 || wide_buckets == 0),
+              "wide buckets must be >= 0 and need the wide path, got ", wide_buckets);
   return mlt::Module::of(TextTransformer(vocab, max_len, dim, heads, layers, ff, dropout,
-                                         norm_first != 0, classes, wide != 0))
+                                         norm_first != 0, classes, wide != 0, wide_buckets))
       .release();
   MLT_CATCH(nullptr)
 }

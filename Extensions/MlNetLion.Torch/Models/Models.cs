@@ -29,7 +29,7 @@ public static class Models
         options.Validate();
         return new Module(NativeMethods.Check(NativeMethods.mlt_text_transformer_new(options.VocabularySize,
             options.MaxLength, options.EmbeddingDim, options.Heads, options.Layers, options.FeedForwardDim,
-            options.Dropout, options.NormFirst ? 1 : 0, options.Classes, options.Wide ? 1 : 0)));
+            options.Dropout, options.NormFirst ? 1 : 0, options.Classes, options.Wide ? 1 : 0, options.WideBuckets)));
     }
 
     /// <summary>

@@ -44,6 +44,12 @@ public sealed record TextTransformerOptions
     /// weights. Default false.</summary>
     public bool Wide { get; init; }
 
+    /// <summary>Ids that only the wide path reads (hashed n-grams), numbered from <see cref="VocabularySize"/> on;
+    /// they need <see cref="Wide"/>. Each input row is then its word ids (below <see cref="VocabularySize"/>, at
+    /// most <see cref="MaxLength"/> of them, first) followed by any number of these; the encoder reads only the
+    /// words. Default 0 (none).</summary>
+    public int WideBuckets { get; init; }
+
     internal void Validate()
     {
         ModelOptionChecks.AtLeast(VocabularySize, 2, nameof(VocabularySize), "id 0 is padding, so at least one real token");
@@ -57,5 +63,8 @@ public sealed record TextTransformerOptions
         ModelOptionChecks.AtLeast(Layers, 0, nameof(Layers));
         ModelOptionChecks.AtLeast(FeedForwardDim, 1, nameof(FeedForwardDim));
         ModelOptionChecks.Probability(Dropout, nameof(Dropout));
+        ModelOptionChecks.AtLeast(WideBuckets, 0, nameof(WideBuckets));
+        if (WideBuckets > 0 && !Wide)
+            throw new ArgumentOutOfRangeException(nameof(WideBuckets), WideBuckets, $"{nameof(WideBuckets)} needs the wide path ({nameof(Wide)} = true).");
     }
 }

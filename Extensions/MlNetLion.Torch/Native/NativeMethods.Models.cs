@@ -9,7 +9,7 @@ internal static partial class NativeMethods
     // models
     [LibraryImport(Lib)]
     internal static partial NativeModuleHandle mlt_text_transformer_new(long vocab, long maxLength, long dim, long heads,
-        long layers, long feedForward, double dropout, int normFirst, long classes, int wide);
+        long layers, long feedForward, double dropout, int normFirst, long classes, int wide, long wideBuckets);
     [LibraryImport(Lib)]
     internal static partial NativeModuleHandle mlt_bag_of_ngrams_new(long buckets, long dim, long hidden, double dropout, long classes);
     [LibraryImport(Lib)]

@@ -32,12 +32,9 @@ internal abstract class InputEncoder
     public static InputEncoder Load(BinaryReader reader)
     {
         var kind = reader.ReadString();
-        return kind switch
-        {
-            "text" => TextInputEncoder.LoadBody(reader),
-            "image" => ImageInputEncoder.LoadBody(reader),
-            _ => throw new InvalidDataException($"The model's input encoder '{kind}' is not known to this version."),
-        };
+        if (kind == "image") return ImageInputEncoder.LoadBody(reader);
+        return TextInputEncoder.LoadBody(kind, reader)
+            ?? throw new InvalidDataException($"The model's input encoder '{kind}' is not known to this version.");
     }
 
     /// <summary>Whether featurizing is slow enough (image decoding) to spread over threads.</summary>

@@ -74,8 +74,11 @@ public sealed class WordTokenizer
     public int[] Encode(string text, int maxLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
-        return Split(text).Take(maxLength).Select(t => _ids.GetValueOrDefault(t, UnknownId)).ToArray();
+        return Split(text).Take(maxLength).Select(Id).ToArray();
     }
+
+    /// <summary>The id of a token (<see cref="UnknownId"/> for a word not in the vocabulary).</summary>
+    public int Id(string token) => _ids.GetValueOrDefault(token, UnknownId);
 
     /// <summary>Writes the vocabulary (format version, count, words).</summary>
     public void Save(BinaryWriter writer)

@@ -54,6 +54,17 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     /// optimizers.</summary>
     public double WideLionBeta2 { get; set; } = 0.3;
 
+    /// <summary>Hash buckets for the wide path's n-grams: each adjacent word pair and each character n-gram of each
+    /// word (<see cref="WideCharNgramMin"/> to <see cref="WideCharNgramMax"/> characters) is hashed to one. 0 gives
+    /// a wide path over the vocabulary's words only.</summary>
+    public int WideNgramBuckets { get; set; } = 1 << 18;
+
+    /// <summary>Shortest character n-gram of the wide path (words are wrapped in "&lt;" and "&gt;" first).</summary>
+    public int WideCharNgramMin { get; set; } = 2;
+
+    /// <summary>Longest character n-gram of the wide path.</summary>
+    public int WideCharNgramMax { get; set; } = 5;
+
     /// <summary>Dropout rate.</summary>
     public double Dropout { get; set; } = 0.1;
 
@@ -71,8 +82,11 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
         Require(WideLearningRateScale > 0, nameof(WideLearningRateScale), WideLearningRateScale, "positive");
         Require(WideLionBeta2 is >= 0 and < 1, nameof(WideLionBeta2), WideLionBeta2, "in [0, 1)");
         Require(NgramBuckets >= 1, nameof(NgramBuckets), NgramBuckets, "at least 1");
+        Require(WideNgramBuckets >= 0, nameof(WideNgramBuckets), WideNgramBuckets, "at least 0 (0: no n-grams)");
+        Require(WideCharNgramMin >= 1, nameof(WideCharNgramMin), WideCharNgramMin, "at least 1");
+        Require(WideCharNgramMax >= WideCharNgramMin, nameof(WideCharNgramMax), WideCharNgramMax, $"at least {nameof(WideCharNgramMin)} ({WideCharNgramMin})");
     }
 
     internal override string Fingerprint() =>
-        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}|{WideLearningRateScale}|{WideLionBeta2}";
+        $"{base.Fingerprint()}|{Sentence1ColumnName}|{Architecture}|{MaxLength}|{MaxVocabularySize}|{MinWordCount}|{EmbeddingDim}|{Layers}|{Heads}|{FeedForwardDim}|{Dropout}|{NgramBuckets}|{WideBagOfWords}|{WideLearningRateScale}|{WideLionBeta2}|{WideNgramBuckets}|{WideCharNgramMin}|{WideCharNgramMax}";
 }

@@ -35,14 +35,19 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
     {
         var tokenizer = WordTokenizer.Learn(values.OfType<string>(), Options.MaxVocabularySize, Options.MinWordCount);
         Log($"vocabulary: {tokenizer.Words.Count} words");
-        var buckets = Options.Architecture == TextModelArchitecture.BagOfNgrams ? Options.NgramBuckets : 0;
-        return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, buckets);
+        if (Options.Architecture == TextModelArchitecture.BagOfNgrams)
+            return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, Options.NgramBuckets);
+        return Options.WideBagOfWords && Options.WideNgramBuckets > 0
+            ? new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, Options.WideNgramBuckets,
+                Options.WideCharNgramMin, Options.WideCharNgramMax)
+            : new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, 0);
     }
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
         IReadOnlyList<object> trainingFeatures)
     {
-        var vocabulary = ((TextInputEncoder)encoder).InputVocabularySize;
+        var text = (TextInputEncoder)encoder;
+        var vocabulary = text.InputVocabularySize;
         if (Options.Architecture == TextModelArchitecture.BagOfNgrams)
         {
             var bag = new BagOfNgramsOptions { VocabularySize = vocabulary, Classes = classes, EmbeddingDim = Options.EmbeddingDim, Dropout = Options.Dropout };
@@ -50,9 +55,9 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         }
         var transformer = new TextTransformerOptions
         {
-            VocabularySize = vocabulary, Classes = classes, MaxLength = Options.MaxLength, EmbeddingDim = Options.EmbeddingDim,
+            VocabularySize = text.Tokenizer.VocabularySize, Classes = classes, MaxLength = Options.MaxLength, EmbeddingDim = Options.EmbeddingDim,
             Heads = Options.Heads, Layers = Options.Layers, FeedForwardDim = Options.FeedForwardDim, Dropout = Options.Dropout,
-            Wide = Options.WideBagOfWords,
+            Wide = Options.WideBagOfWords, WideBuckets = text.NgramBuckets,
         };
         var network = Torch.Models.TextTransformer(transformer);
         if (transformer.Wide) SetInverseDocumentFrequencies(network, trainingFeatures, vocabulary);
