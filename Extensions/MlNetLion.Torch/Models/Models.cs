@@ -18,7 +18,8 @@ public static class Models
 {
     /// <summary>
     /// The transformer-encoder text classifier (the default text model). Input: int64 token ids
-    /// [batch, length] with 0 as padding and length ≤ <see cref="TextTransformerOptions.MaxLength"/>;
+    /// [batch, length] with 0 as padding and length ≤ <see cref="TextTransformerOptions.MaxLength"/> (words; with
+    /// <see cref="TextTransformerOptions.WideBuckets"/>, any number of wide-only ids may follow a row's words);
     /// output: logits [batch, classes]. Padding never changes the logits: it is masked out of attention
     /// and of the pooling (a row of padding only gives the head's bias).
     /// </summary>
