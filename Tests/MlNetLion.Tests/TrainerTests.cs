@@ -109,6 +109,25 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void WidePathNgramBuckets_AreCutToFitManyClasses()
+    {
+        var ctx = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ctx.Log += (_, e) => messages.Add(e.Message);
+        var rows = Enumerable.Range(0, 80).Select(i => new TextRow { Label = $"c{i % 40}", Text = $"item{i % 40} shared words here" }).ToList();
+        using var model = ctx.MulticlassClassification.Trainers.TextClassification(new TextClassificationOptions
+        {
+            Sentence1ColumnName = "Text", MaxEpoch = 1, EmbeddingDim = 8, Layers = 0, MinWordCount = 1,
+        }).Fit(ctx.Data.LoadFromEnumerable(rows));
+        var buckets = ((TextInputEncoder)model.Encoder).NgramBuckets;
+        Assert.AreEqual(TextClassificationTrainer.MaxWideNgramWeights / 40, buckets);
+        Assert.IsLessThan(1 << 18, buckets);
+        Assert.IsTrue(messages.Any(m => m.Contains($"{buckets} n-gram buckets instead of {1 << 18}")), string.Join("\n", messages));
+        var wide = model.Module.NamedParameters.Single(p => p.Name == "wide.weight").Tensor.Shape;
+        CollectionAssert.AreEqual(new long[] { ((TextInputEncoder)model.Encoder).InputVocabularySize, 40 }, wide);
+    }
+
+    [TestMethod]
     public void LionBeta2_OfAParameterSet_AppliesToLionOnly()
     {
         using var network = Torch.Models.TextTransformer(new TextTransformerOptions { VocabularySize = 50, Classes = 3, EmbeddingDim = 16, Heads = 2, Layers = 1, FeedForwardDim = 32, Wide = true });

@@ -43,7 +43,7 @@ public abstract class ClassificationTrainer
     private protected abstract string InputRole { get; }
     private protected abstract Type[] InputTypes { get; }
     private protected virtual bool ThrowOnUnusableInput => false;
-    private protected abstract InputEncoder CreateEncoder(IReadOnlyList<object?> values);
+    private protected abstract InputEncoder CreateEncoder(IReadOnlyList<object?> values, int classes);
     /// <summary>Builds a fresh network; <paramref name="trainingFeatures"/> are the featurized training rows.</summary>
     private protected abstract (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
         IReadOnlyList<object> trainingFeatures);
@@ -80,7 +80,7 @@ public abstract class ClassificationTrainer
         var (trainInputs, trainLabels, labelType) = ReadColumns(trainingData);
         if (trainInputs.Length == 0) throw new ArgumentException("The training data is empty: it has no rows.", nameof(trainingData));
         var labels = InitialModel?.Labels ?? LabelMap.Learn(trainLabels, labelType, o.LabelColumnName);
-        var encoder = InitialModel?.Encoder ?? CreateEncoder(trainInputs);
+        var encoder = InitialModel?.Encoder ?? CreateEncoder(trainInputs, labels.Count);
         var train = Featurize(encoder, labels, trainInputs, trainLabels, "training");
         if (train.Labels.Distinct().Count() < 2)
             throw new ArgumentException($"The usable training rows hold a single class ('{labels.Names[train.Labels[0]]}'); a classifier needs at least two.", nameof(trainingData));

@@ -25,7 +25,7 @@ public sealed class ImageClassificationTrainer : ClassificationTrainer
     private protected override Type[] InputTypes => [typeof(string), typeof(byte[]), typeof(RawImage)];
     private protected override bool ThrowOnUnusableInput => Options.BadImages == BadImagePolicy.Throw;
 
-    private protected override InputEncoder CreateEncoder(IReadOnlyList<object?> values)
+    private protected override InputEncoder CreateEncoder(IReadOnlyList<object?> values, int classes)
     {
         // Size and colour: from the options, else from the first images that decode.
         var samples = new List<(int Width, int Height, bool Gray)>();

@@ -56,7 +56,8 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
 
     /// <summary>Hash buckets for the wide path's n-grams: each adjacent word pair and each character n-gram of each
     /// word (<see cref="WideCharNgramMin"/> to <see cref="WideCharNgramMax"/> characters) is hashed to one. 0 gives
-    /// a wide path over the vocabulary's words only.</summary>
+    /// a wide path over the vocabulary's words only. The wide weights are buckets × classes; with more than 32 classes
+    /// the buckets are cut so that these stay under 2^23 (8.4M) weights (the log says so).</summary>
     public int WideNgramBuckets { get; set; } = 1 << 18;
 
     /// <summary>Shortest character n-gram of the wide path (words are wrapped in "&lt;" and "&gt;" first).</summary>

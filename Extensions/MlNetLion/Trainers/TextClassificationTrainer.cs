@@ -31,16 +31,22 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
 
     private const string WideWeight = "wide.weight";
 
-    private protected override InputEncoder CreateEncoder(IReadOnlyList<object?> values)
+    /// <summary>The most weights the wide path's n-gram buckets may hold (buckets × classes); with many classes the
+    /// buckets are cut to fit, so that the wide weights, their gradient and the optimizer's state stay in memory.</summary>
+    internal const int MaxWideNgramWeights = 1 << 23;
+
+    private protected override InputEncoder CreateEncoder(IReadOnlyList<object?> values, int classes)
     {
         var tokenizer = WordTokenizer.Learn(values.OfType<string>(), Options.MaxVocabularySize, Options.MinWordCount);
         Log($"vocabulary: {tokenizer.Words.Count} words");
         if (Options.Architecture == TextModelArchitecture.BagOfNgrams)
             return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, Options.NgramBuckets);
-        return Options.WideBagOfWords && Options.WideNgramBuckets > 0
-            ? new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, Options.WideNgramBuckets,
-                Options.WideCharNgramMin, Options.WideCharNgramMax)
-            : new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, 0);
+        var buckets = Options.WideBagOfWords ? Math.Min(Options.WideNgramBuckets, MaxWideNgramWeights / classes) : 0;
+        if (buckets == 0) return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, 0);
+        if (buckets < Options.WideNgramBuckets)
+            Log($"wide path: {buckets} n-gram buckets instead of {Options.WideNgramBuckets}, so that {classes} classes fit in {MaxWideNgramWeights} weights");
+        return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, buckets,
+            Options.WideCharNgramMin, Options.WideCharNgramMax);
     }
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
