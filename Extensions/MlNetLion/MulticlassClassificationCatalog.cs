@@ -45,16 +45,16 @@ public sealed class MulticlassClassificationCatalog
             labels.Add(map.IndexOf(map.Convert(labelColumn.GetValue(data.GetRow(i))), $"in row {i} of the evaluated data"));
             scores.Add(scored.Scores[i]);
         }
-        var metrics = MulticlassClassificationMetrics.Compute(labels, scores, scored.Model.ClassNames, topKPredictionCount, skippedRows: unscored.Count);
-        _context.Write(LogSeverity.Info, "Evaluate", metrics.ToString());
-        return metrics;
+        return Logged(MulticlassClassificationMetrics.Compute(labels, scores, scored.Model.ClassNames, topKPredictionCount, skippedRows: unscored.Count));
     }
 
     /// <summary>Computes ML.NET's multiclass metrics from actual class indices and per-class probabilities.</summary>
     public MulticlassClassificationMetrics Evaluate(IReadOnlyList<int> labels, IReadOnlyList<float[]> scores,
-        IReadOnlyList<string> classNames, int topKPredictionCount = 1)
+        IReadOnlyList<string> classNames, int topKPredictionCount = 1) =>
+        Logged(MulticlassClassificationMetrics.Compute(labels, scores, classNames, topKPredictionCount));
+
+    private MulticlassClassificationMetrics Logged(MulticlassClassificationMetrics metrics)
     {
-        var metrics = MulticlassClassificationMetrics.Compute(labels, scores, classNames, topKPredictionCount);
         _context.Write(LogSeverity.Info, "Evaluate", metrics.ToString());
         return metrics;
     }

@@ -23,7 +23,8 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
     public int MaxLength { get; } = maxLength;
     public int NgramBuckets { get; } = ngramBuckets;
     public int CharNgramMin { get; } = charNgramMin;
-    public int CharNgramMax { get; } = charNgramMax;
+    public int CharNgramMax { get; } = charNgramMax > 0 && ngramBuckets == 0
+        ? throw new ArgumentOutOfRangeException(nameof(charNgramMax), "Character n-grams need n-gram buckets.") : charNgramMax;
 
     /// <summary>Ids the model's embedding must hold.</summary>
     public int InputVocabularySize => Tokenizer.VocabularySize + NgramBuckets;
@@ -37,7 +38,7 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
             problem = "the text is empty";
             return null;
         }
-        if (NgramBuckets > 0 && CharNgramMax > 0) return WordsThenNgrams(text);
+        if (CharNgramMax > 0) return WordsThenNgrams(text);
         var words = Tokenizer.Encode(text, MaxLength);
         if (NgramBuckets == 0) return words;
         var ids = new int[Math.Max(0, 2 * words.Length - 1)];
