@@ -95,7 +95,15 @@ public sealed class TrainerTests
         Assert.IsGreaterThanOrEqualTo(4, dog[10..].Except(cow[10..]).Count());
         CollectionAssert.AreEqual(dog[3..10], cow[3..10], "the n-grams of 'the' are the same");
 
-        foreach (var (saved, kind) in new[] { (encoder, "text/char-ngrams"), (new TextInputEncoder("Text", tokenizer, 16, 0), "text") })
+        // Past maxLength words the encoder does not read: their n-grams, then the words themselves, go to the wide path only.
+        var longer = new TextInputEncoder("Text", tokenizer, maxLength: 2, ngramBuckets: 1000, charNgramMin: 2, charNgramMax: 3, wideMaxLength: 3);
+        var catSat = (int[])longer.Featurize("the cat sat the", true, out _)!;
+        Assert.AreEqual(2 + 2 + 3 * 7 + 1, catSat.Length, "3 tokens are read: 2 words, 2 pairs, 3 words' 7 n-grams, then the third word");
+        CollectionAssert.AreEqual(new[] { tokenizer.Id("the"), tokenizer.Id("cat") }, catSat[..2]);
+        Assert.AreEqual(tokenizer.Id("sat"), catSat[^1]);
+        Assert.IsTrue(catSat[2..^1].All(id => id >= tokenizer.VocabularySize));
+
+        foreach (var (saved, kind) in new[] { (encoder, "text/wide-ngrams"), (longer, "text/wide-ngrams"), (new TextInputEncoder("Text", tokenizer, 16, 0), "text") })
         {
             using var stream = new MemoryStream();
             using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) saved.Save(w);
@@ -105,7 +113,44 @@ public sealed class TrainerTests
             stream.Position = 0;
             var loaded = (TextInputEncoder)InputEncoder.Load(r);
             CollectionAssert.AreEqual((int[])saved.Featurize("the cat and the dog", true, out _)!, (int[])loaded.Featurize("the cat and the dog", true, out _)!, kind);
+            Assert.AreEqual(saved.WideMaxLength, loaded.WideMaxLength);
         }
+    }
+
+    [TestMethod]
+    public void EncoderStartFraction_HoldsAllButTheWidePath_ForThatPartOfTheRun()
+    {
+        // 60 rows in batches of 10 for 2 epochs: 12 steps, of which the first 6 (0.5) train the wide path only.
+        var ctx = new MLContext(seed: 3);
+        var data = Texts(ctx, 60, 1);
+        Dictionary<string, StateTensor> WeightsAfter(long steps)
+        {
+            var dir = TempFolder.Create();
+            using var cts = new CancellationTokenSource();
+            if (steps == 0) cts.Cancel();
+            var trainer = ctx.MulticlassClassification.Trainers.TextClassification(new TextClassificationOptions
+            {
+                Sentence1ColumnName = "Text", MaxEpoch = 2, BatchSize = 10, EmbeddingDim = 16, Heads = 2, Layers = 1, FeedForwardDim = 32,
+                MaxLength = 16, MinWordCount = 1, WideNgramBuckets = 64, CheckpointDirectory = dir,
+            });
+            Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(data, null, new SynchronousProgress(p => { if (p.Step == steps) cts.Cancel(); }), cts.Token));
+            return Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName))!.Value.Weights;
+        }
+        var start = WeightsAfter(0);
+        var held = WeightsAfter(6);
+        var going = WeightsAfter(7);
+        Assert.IsGreaterThan(5, start.Count);
+        foreach (var (name, initial) in start)
+        {
+            if (name == "wide.weight")
+            {
+                CollectionAssert.AreNotEqual(initial.Data, held[name].Data, "the wide path learns from the first step");
+                continue;
+            }
+            CollectionAssert.AreEqual(initial.Data, held[name].Data, $"{name} waits for the first 6 steps");
+        }
+        CollectionAssert.AreNotEqual(start["head.weight"].Data, going["head.weight"].Data, "the head learns from step 7");
+        CollectionAssert.AreNotEqual(start["embed.weight"].Data, going["embed.weight"].Data, "the embeddings learn from step 7");
     }
 
     [TestMethod]

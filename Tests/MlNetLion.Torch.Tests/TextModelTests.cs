@@ -146,6 +146,46 @@ public sealed class TextModelTests
         Assert.AreEqual("WideBuckets", e.ParamName);
     }
 
+    [TestMethod]
+    public void TextTransformer_SeparateNorms_WeighWordsAndBucketsApart_AndWordsPastMaxLengthReachOnlyTheWidePath()
+    {
+        Torch.ManualSeed(8);
+        using var m = Models.TextTransformer(SmallTransformer(wide: true) with { WideBuckets = 10, WideSeparateNorms = true, MaxLength = 3 });
+        m.Eval();
+        var random = new Random(9);
+        var wide = Enumerable.Range(0, 30 * 3).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var idf = Enumerable.Range(0, 30).Select(i => i == 0 ? 1f : 1 + (float)random.NextDouble()).ToArray();
+        using (Torch.NoGrad())
+        {
+            Set(m.NamedParameters, "wide.weight", wide, 30, 3);
+            using var idfValues = Tensor.From(idf, 30);
+            m.NamedBuffers.Single(b => b.Name == "wide_idf").Tensor.Copy_(idfValues);
+        }
+        // Row 0: 3 words (MaxLength), its n-grams, then 2 more words (repeating one, 5) that only the wide path reads.
+        // Row 1: 2 words and n-grams (one repeated). Row 2: words only.
+        long[][] rows = [[5, 7, 9, 21, 29, 5, 11], [4, 25, 26, 25, 0, 0, 0], [3, 6, 0, 0, 0, 0, 0]];
+        using var ids = Tensor.From(rows.SelectMany(r => r).ToArray(), 3, 7);
+        var logits = ModelTraining.Logits(m, ids);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var encoderWords = rows[r].TakeWhile(t => t is > 0 and < 20).Take(3).ToArray();
+            using (Torch.NoGrad()) Set(m.NamedParameters, "wide.weight", new float[30 * 3], 30, 3);
+            using var wordIds = Tensor.From(encoderWords, 1, encoderWords.Length);
+            var deep = ModelTraining.Logits(m, wordIds);
+            using (Torch.NoGrad()) Set(m.NamedParameters, "wide.weight", wide, 30, 3);
+            var words = rows[r].Where(t => t is > 0 and < 20).ToArray();
+            var buckets = rows[r].Where(t => t >= 20).ToArray();
+            double Norm(long[] block) => Math.Max(1e-12, Math.Sqrt(block.Sum(t => (double)idf[t] * idf[t])));
+            for (var c = 0; c < 3; c++)
+            {
+                var expected = deep[c] + words.Sum(t => idf[t] * wide[t * 3 + c] / Norm(words)) + buckets.Sum(t => idf[t] * wide[t * 3 + c] / Norm(buckets));
+                Assert.AreEqual(expected, logits[r * 3 + c], 1e-5, $"row {r}, class {c}");
+            }
+        }
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Models.TextTransformer(SmallTransformer(wide: true) with { WideSeparateNorms = true }));
+        Assert.AreEqual("WideSeparateNorms", e.ParamName);
+    }
+
     private static void Set(IReadOnlyList<NamedTensor> tensors, string name, float[] values, params long[] shape)
     {
         using var source = Tensor.From(values, shape);

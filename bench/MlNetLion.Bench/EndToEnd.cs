@@ -32,11 +32,11 @@ internal static class EndToEnd
         else if (model == "text")
         {
             var (train, _) = BenchData.SpamAssassin(ctx, rows, 0);
-            // The words-only wide path (no hashed n-grams): the PyTorch replica implements that model and trains on the exported word ids.
+            // The PyTorch replica implements this model and trains on the exported word ids.
             var options = new TextClassificationOptions
             {
-                LabelColumnName = "Label", Sentence1ColumnName = "Text", BatchSize = batch, MaxEpoch = 1, NumberOfThreads = threads, WideNgramBuckets = 0,
-            };
+                LabelColumnName = "Label", Sentence1ColumnName = "Text", BatchSize = batch, MaxEpoch = 1, NumberOfThreads = threads,
+            }.WithDocumentedTextModel();
             if (exportText is not null) ExportTokenIds(train.Rows, options, exportText);
             trained = choice.ApplyTo(ctx.MulticlassClassification.Trainers.TextClassification(options)).Fit(train, progress: clock);
         }

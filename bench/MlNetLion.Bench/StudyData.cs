@@ -58,8 +58,7 @@ internal sealed class StudyData(string name, string config, int trainRows, int t
             var trainer = ctx.MulticlassClassification.Trainers.TextClassification(new TextClassificationOptions
             {
                 LabelColumnName = "Label", Sentence1ColumnName = "Text", MaxEpoch = epochs, BatchSize = batch, Seed = seed, MaxLength = maxLength,
-                WideNgramBuckets = 0, // the model of the documented studies (words-only wide path), so that their cached runs and numbers still hold
-            });
+            }.WithDocumentedTextModel()); // so that the studies' cached runs and numbers still hold
             return choice.ApplyTo(trainer).Fit(trainSet, testSet, clock);
         });
     }

@@ -3,6 +3,7 @@
 // [B, classes]; padding never changes the result (it is masked out of attention and pooling).
 #include "module.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -133,8 +134,8 @@ TORCH_MODULE(Encoder);
 struct TextTransformerImpl : nn::Module {
   TextTransformerImpl(int64_t vocab, int64_t max_len, int64_t dim, int64_t heads, int64_t n_layers,
                       int64_t ff, double dropout, bool norm_first, int64_t classes, bool wide,
-                      int64_t wide_buckets)
-      : vocab(vocab), wide_buckets(wide_buckets), max_len(max_len) {
+                      int64_t wide_buckets, bool wide_blocks)
+      : vocab(vocab), wide_buckets(wide_buckets), max_len(max_len), wide_blocks(wide_blocks) {
     embed = register_module("embed", nn::Embedding(nn::EmbeddingOptions(vocab, dim).padding_idx(0)));
     pos = register_module("pos", nn::Embedding(max_len, dim));
     nn::ModuleList list;
@@ -161,13 +162,14 @@ struct TextTransformerImpl : nn::Module {
   at::Tensor forward(const at::Tensor& input) {
     check_ids(input, vocab + wide_buckets, "the text transformer");
     const auto all = input.to(at::kLong);
-    // With wide buckets, each row is its words (ids below vocab) followed by ids that only the wide
-    // path reads (hashed n-grams, vocab and up). The encoder reads the first positions, as many as
-    // the row with the most words has, with the wide-only ids there turned into padding.
+    // With wide buckets, each row is its first words (ids below vocab, at most max_len) followed by
+    // ids that only the wide path reads: hashed n-grams (vocab and up), then any words past max_len.
+    // The encoder reads the first positions, as many as the row with the most words has (at most
+    // max_len), with the wide-only ids there turned into padding.
     auto ids = all;
     if (wide_buckets > 0 && all.size(1) > 0) {
       const auto words = all.gt(0).logical_and(all.lt(vocab)).sum(1).max().item<int64_t>();
-      ids = all.narrow(1, 0, std::max<int64_t>(words, 1));
+      ids = all.narrow(1, 0, std::clamp<int64_t>(words, 1, std::min<int64_t>(max_len, all.size(1))));
       ids = ids.masked_fill(ids.ge(vocab), 0);
     }
     const int64_t t = ids.size(1);
@@ -191,11 +193,21 @@ struct TextTransformerImpl : nn::Module {
     auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
     if (!wide) return logits;
     const auto idf = wide_idf.index_select(0, all.flatten()).view_as(all) * all.ne(0);  // pads weigh 0
-    const auto weights = idf / idf.square().sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12);
+    // TF-IDF over the L2 norm: of the whole row, or (wide_blocks) of its words and of its wide-only
+    // ids each, as stacking word and character TF-IDF blocks does.
+    const auto l2 = [](const at::Tensor& w) { return w.square().sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12); };
+    at::Tensor weights;
+    if (wide_blocks) {
+      const auto words = idf * all.lt(vocab), others = idf - words;
+      weights = words / l2(words) + others / l2(others);
+    } else {
+      weights = idf / l2(idf);
+    }
     return logits + wide->forward(all, /*offsets=*/{}, weights.to(wide->weight.scalar_type()));
   }
 
   int64_t vocab, wide_buckets, max_len;
+  bool wide_blocks;
   nn::EmbeddingBag wide{nullptr};
   at::Tensor wide_idf;
   nn::Embedding embed{nullptr}, pos{nullptr};
@@ -238,6 +250,7 @@ TORCH_MODULE(BagOfNgrams);
 }  // namespace
 
 // Transformer-encoder text classifier; ids [B, T] (0 = pad, T <= max_len) -> logits [B, classes].
+// wide: 0 no wide path, 1 TF-IDF over the row's norm, 2 words and wide buckets normalised apart.
 MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, int64_t dim,
                                               int64_t heads, int64_t layers, int64_t ff,
                                               double dropout, int32_t norm_first, int64_t classes,
@@ -251,10 +264,12 @@ MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, in
               layers, " and ", ff);
   TORCH_CHECK(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got ", dropout);
   TORCH_CHECK(classes >= 1, "classes must be positive, got ", classes);
+  TORCH_CHECK(wide >= 0 && wide <= 2, "wide must be 0 (none), 1 (one norm) or 2 (words and buckets normalised apart), got ", wide);
   TORCH_CHECK(wide_buckets >= 0 && (wide != 0 || wide_buckets == 0),
               "wide buckets must be >= 0 and need the wide path, got ", wide_buckets);
+  TORCH_CHECK(wide != 2 || wide_buckets > 0, "normalising words and buckets apart (wide = 2) needs wide buckets");
   return mlt::Module::of(TextTransformer(vocab, max_len, dim, heads, layers, ff, dropout,
-                                         norm_first != 0, classes, wide != 0, wide_buckets))
+                                         norm_first != 0, classes, wide != 0, wide_buckets, wide == 2))
       .release();
   MLT_CATCH(nullptr)
 }

@@ -30,7 +30,7 @@ public static class Models
         options.Validate();
         return new Module(NativeMethods.Check(NativeMethods.mlt_text_transformer_new(options.VocabularySize,
             options.MaxLength, options.EmbeddingDim, options.Heads, options.Layers, options.FeedForwardDim,
-            options.Dropout, options.NormFirst ? 1 : 0, options.Classes, options.Wide ? 1 : 0, options.WideBuckets)));
+            options.Dropout, options.NormFirst ? 1 : 0, options.Classes, !options.Wide ? 0 : options.WideSeparateNorms ? 2 : 1, options.WideBuckets)));
     }
 
     /// <summary>

@@ -46,9 +46,14 @@ public sealed record TextTransformerOptions
 
     /// <summary>Ids that only the wide path reads (hashed n-grams), numbered from <see cref="VocabularySize"/> on;
     /// they need <see cref="Wide"/>. Each input row is then its word ids (below <see cref="VocabularySize"/>, at
-    /// most <see cref="MaxLength"/> of them, first) followed by any number of these; the encoder reads only the
-    /// words. Default 0 (none).</summary>
+    /// most <see cref="MaxLength"/> of them, first) followed by any number of these, then, for long texts, more
+    /// words; the encoder reads only the first words. Default 0 (none).</summary>
     public int WideBuckets { get; init; }
+
+    /// <summary>With <see cref="WideBuckets"/>: the wide path normalises a row's words and its wide-only ids apart
+    /// (each block of TF-IDF weights over its own L2 norm), as stacking word and character TF-IDF features does,
+    /// so that the many character n-grams do not drown the words. Default false (one norm over the row).</summary>
+    public bool WideSeparateNorms { get; init; }
 
     internal void Validate()
     {
@@ -66,5 +71,7 @@ public sealed record TextTransformerOptions
         ModelOptionChecks.AtLeast(WideBuckets, 0, nameof(WideBuckets));
         if (WideBuckets > 0 && !Wide)
             throw new ArgumentOutOfRangeException(nameof(WideBuckets), WideBuckets, $"{nameof(WideBuckets)} needs the wide path ({nameof(Wide)} = true).");
+        if (WideSeparateNorms && WideBuckets == 0)
+            throw new ArgumentOutOfRangeException(nameof(WideSeparateNorms), WideSeparateNorms, $"{nameof(WideSeparateNorms)} needs {nameof(WideBuckets)} > 0.");
     }
 }

@@ -13,9 +13,9 @@ namespace MlNetLion;
 /// vocabulary and word forms still carry evidence.
 /// </summary>
 internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenizer, int maxLength, int ngramBuckets,
-    int charNgramMin = 0, int charNgramMax = 0) : InputEncoder(columnName)
+    int charNgramMin = 0, int charNgramMax = 0, int wideMaxLength = 0) : InputEncoder(columnName)
 {
-    private const string KindWithCharNgrams = "text/char-ngrams";
+    private const string KindWithCharNgrams = "text/char-ngrams", KindWithWideLength = "text/wide-ngrams";
 
     public override string Kind => "text";
     public override Type[] AllowedTypes => [typeof(string)];
@@ -25,6 +25,9 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
     public int CharNgramMin { get; } = charNgramMin;
     public int CharNgramMax { get; } = charNgramMax > 0 && ngramBuckets == 0
         ? throw new ArgumentOutOfRangeException(nameof(charNgramMax), "Character n-grams need n-gram buckets.") : charNgramMax;
+
+    /// <summary>Tokens the wide path reads (its n-grams, and the words past <see cref="MaxLength"/>, which follow them).</summary>
+    public int WideMaxLength { get; } = Math.Max(wideMaxLength, maxLength);
 
     /// <summary>Ids the model's embedding must hold.</summary>
     public int InputVocabularySize => Tokenizer.VocabularySize + NgramBuckets;
@@ -48,19 +51,30 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
         return ids;
     }
 
+    /// <summary>The first <see cref="MaxLength"/> words (what the encoder reads), the n-grams of the first
+    /// <see cref="WideMaxLength"/> tokens, then the words after <see cref="MaxLength"/> (the wide path's only).</summary>
     private int[] WordsThenNgrams(string text)
     {
-        var tokens = WordTokenizer.Split(text).Take(MaxLength).ToArray();
+        var tokens = WordTokenizer.Split(text).Take(WideMaxLength).ToArray();
         var ids = new List<int>(tokens.Length * (2 + 4 * (CharNgramMax - CharNgramMin + 1)));
-        foreach (var t in tokens) ids.Add(Tokenizer.Id(t));
+        var encoderWords = Math.Min(tokens.Length, MaxLength);
+        for (var i = 0; i < encoderWords; i++) ids.Add(Tokenizer.Id(tokens[i]));
         for (var i = 1; i < tokens.Length; i++)
             ids.Add(Bucket(StringHash(StringHash(StringHash(PairSeed, tokens[i - 1]), " "), tokens[i])));
         foreach (var t in tokens)
         {
+            if (Environment.GetEnvironmentVariable("XPUNCT") == "1" && !char.IsLetterOrDigit(t[0])) continue;
             var padded = "<" + t + ">";
             for (var n = CharNgramMin; n <= CharNgramMax; n++)
                 for (var start = 0; start + n <= padded.Length; start++)
                     ids.Add(Bucket(StringHash(CharSeed, padded.AsSpan(start, n))));
+        }
+        for (var i = encoderWords; i < tokens.Length; i++) ids.Add(Tokenizer.Id(tokens[i]));
+        if (Environment.GetEnvironmentVariable("XBIN") == "1")
+        {
+            var seen = new HashSet<int>(); var outIds = new List<int>();
+            foreach (var id in ids) if (id < Tokenizer.VocabularySize || seen.Add(id)) outIds.Add(id);
+            return outIds.ToArray();
         }
         return ids.ToArray();
     }
@@ -104,7 +118,7 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
     /// <summary>Writes kind "text" (the layout older versions read) unless character n-grams are on.</summary>
     public override void Save(BinaryWriter writer)
     {
-        writer.Write(CharNgramMax > 0 ? KindWithCharNgrams : Kind);
+        writer.Write(CharNgramMax > 0 ? KindWithWideLength : Kind);
         writer.Write(ColumnName);
         writer.Write(MaxLength);
         writer.Write(NgramBuckets);
@@ -112,6 +126,7 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
         {
             writer.Write(CharNgramMin);
             writer.Write(CharNgramMax);
+            writer.Write(WideMaxLength);
         }
         Tokenizer.Save(writer);
     }
@@ -119,13 +134,14 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
     /// <summary>Reads what follows the kind written by <see cref="Save"/>, or null for a kind that is not a text encoder's.</summary>
     public static TextInputEncoder? LoadBody(string kind, BinaryReader reader)
     {
-        if (kind != "text" && kind != KindWithCharNgrams) return null;
+        if (kind != "text" && kind != KindWithCharNgrams && kind != KindWithWideLength) return null;
         var column = reader.ReadString();
         var maxLength = reader.ReadInt32();
         var buckets = reader.ReadInt32();
-        var (charMin, charMax) = kind == KindWithCharNgrams ? (reader.ReadInt32(), reader.ReadInt32()) : (0, 0);
-        if (maxLength < 1 || buckets < 0 || (charMax > 0 && (charMin < 1 || charMin > charMax || buckets == 0)))
-            throw new InvalidDataException($"The model's text settings are damaged (max length {maxLength}, buckets {buckets}, character n-grams {charMin}-{charMax}).");
-        return new TextInputEncoder(column, WordTokenizer.Load(reader), maxLength, buckets, charMin, charMax);
+        var (charMin, charMax) = kind == "text" ? (0, 0) : (reader.ReadInt32(), reader.ReadInt32());
+        var wideMaxLength = kind == KindWithWideLength ? reader.ReadInt32() : maxLength;
+        if (maxLength < 1 || buckets < 0 || wideMaxLength < maxLength || (charMax > 0 && (charMin < 1 || charMin > charMax || buckets == 0)))
+            throw new InvalidDataException($"The model's text settings are damaged (max length {maxLength}, wide max length {wideMaxLength}, buckets {buckets}, character n-grams {charMin}-{charMax}).");
+        return new TextInputEncoder(column, WordTokenizer.Load(reader), maxLength, buckets, charMin, charMax, wideMaxLength);
     }
 }

@@ -51,6 +51,8 @@ public abstract class ClassificationTrainer
     private protected virtual double LearningRateScale(NamedTensor parameter) => 1;
     /// <summary>Lion's beta2 for a parameter when it differs from the optimizer's (null: the optimizer's).</summary>
     private protected virtual double? LionBeta2(NamedTensor parameter) => null;
+    /// <summary>The fraction of the run's steps a parameter of <paramref name="network"/> waits (learning rate 0) before it learns (0: from the start).</summary>
+    private protected virtual double StartFraction(NamedTensor parameter, Module network) => 0;
 
     private protected virtual void OnFeaturized(InputEncoder encoder, IEnumerable<object> features) { }
 
@@ -116,14 +118,22 @@ public abstract class ClassificationTrainer
     {
         var o = TrainerOptions;
         var network = model.Module;
-        var sets = network.NamedParameters.GroupBy(p => (Decay: DecaysWeights(p), Scale: LearningRateScale(p), Beta2: LionBeta2(p)))
-            .Select(g => new ParameterSet([.. g], g.Key.Decay, g.Key.Scale, g.Key.Beta2)).ToArray();
+        var sets = network.NamedParameters.GroupBy(p => (Decay: DecaysWeights(p), Scale: LearningRateScale(p), Beta2: LionBeta2(p), Start: StartFraction(p, network)))
+            .Select(g => new ParameterSet([.. g], g.Key.Decay, g.Key.Scale, g.Key.Beta2, g.Key.Start)).ToArray();
         using var optimizer = OptimizerChoice(Defaults).Build(sets, Lookahead);
         if (o.NumberOfThreads is { } threads) optimizer.MaxThreads = threads;
         var lookahead = optimizer as Lookahead;
         var stepsPerEpoch = (train.Count + o.BatchSize - 1) / o.BatchSize;
         var totalSteps = (long)stepsPerEpoch * o.MaxEpoch;
         var schedule = Schedule.Create(optimizer, totalSteps);
+        // Groups that wait get learning rate 0 after every schedule step until their start (one group per set, in order).
+        var starts = sets.Select(s => (long)Math.Round(s.StartFraction * totalSteps)).ToArray();
+        void HoldWaitingGroups()
+        {
+            for (var g = 0; g < starts.Length; g++)
+                if (schedule.StepCount < starts[g]) optimizer.ParamGroups[g].LearningRate = 0;
+        }
+        HoldWaitingGroups();
 
         var fingerprint = Fingerprint(seed, train, model.Labels);
         var checkpointPath = o.CheckpointDirectory is null ? null : Path.Combine(o.CheckpointDirectory, Checkpoint.FileName);
@@ -137,6 +147,7 @@ public abstract class ClassificationTrainer
             TensorArchive.Load(network, saved.Weights, $"checkpoint '{checkpointPath}'");
             optimizer.LoadStateDict(saved.Optimizer);
             schedule.StepCount = state.GlobalStep;
+            HoldWaitingGroups();
             best = saved.Best;
             Log($"resuming from {checkpointPath} at epoch {state.Epoch + 1}, step {state.EpochStep} ({state.GlobalStep} steps done)");
         }
@@ -176,7 +187,7 @@ public abstract class ClassificationTrainer
                 }
                 MlNetLion.Torch.Torch.ManualSeed(StepSeed(seed, state.GlobalStep));
                 double lossValue;
-                var learningRate = optimizer.ParamGroups[0].LearningRate;
+                var learningRate = schedule.LearningRateAt(state.GlobalStep);
                 using (var input = model.Encoder.Collate(size == o.BatchSize ? batchFeatures : batchFeatures[..size], model.Device))
                 using (var target = Tensor.From<long>(batchLabels.AsSpan(0, size), [size], model.Device))
                 using (var logits = network.Forward(input))
@@ -193,6 +204,7 @@ public abstract class ClassificationTrainer
                 optimizer.Step();
                 optimizer.ZeroGrad();
                 schedule.Step();
+                HoldWaitingGroups();
                 state.GlobalStep++;
                 state.EpochStep = step + 1;
                 state.EpochLossSum += lossValue;
@@ -208,7 +220,7 @@ public abstract class ClassificationTrainer
                 using (lookahead?.UseSlowWeights())
                     metrics = MulticlassClassificationMetrics.Compute(valid.Labels, model.ScoreFeatures(valid.Features), model.ClassNames);
             var epochLoss = state.EpochLossSum / Math.Max(1, state.EpochStep);
-            state.Epochs.Add(new EpochResult(state.Epoch + 1, state.GlobalStep, epochLoss, optimizer.ParamGroups[0].LearningRate,
+            state.Epochs.Add(new EpochResult(state.Epoch + 1, state.GlobalStep, epochLoss, schedule.LearningRateAt(state.GlobalStep),
                 epochClock.Elapsed.TotalSeconds, metrics?.MicroAccuracy, metrics?.LogLoss));
             if (o.EarlyStopping is { } es && metrics is not null)
             {
@@ -225,7 +237,7 @@ public abstract class ClassificationTrainer
                     state.StoppedEarly = true;
                 }
             }
-            var report = Progress(TrainingProgressKind.EpochEnd, state, stepsPerEpoch, totalSteps, optimizer.ParamGroups[0].LearningRate, clock.Elapsed, stepsThisRun, samplesThisRun, metrics);
+            var report = Progress(TrainingProgressKind.EpochEnd, state, stepsPerEpoch, totalSteps, schedule.LearningRateAt(state.GlobalStep), clock.Elapsed, stepsThisRun, samplesThisRun, metrics);
             Log(report.ToString());
             state.Epoch++;
             state.EpochStep = 0;

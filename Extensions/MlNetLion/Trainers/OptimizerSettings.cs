@@ -4,9 +4,10 @@ using MlNetLion.Torch;
 
 namespace MlNetLion.Trainers;
 
-/// <summary>Parameters that share optimizer settings: weight decay or none, a learning-rate multiplier and,
-/// for Lion only, their own beta2.</summary>
-internal sealed record ParameterSet(IReadOnlyList<NamedTensor> Parameters, bool Decay, double LearningRateScale = 1, double? LionBeta2 = null);
+/// <summary>Parameters that share optimizer settings: weight decay or none, a learning-rate multiplier,
+/// for Lion only their own beta2, and the fraction of the run's steps they wait before they learn.</summary>
+internal sealed record ParameterSet(IReadOnlyList<NamedTensor> Parameters, bool Decay, double LearningRateScale = 1, double? LionBeta2 = null,
+    double StartFraction = 0);
 
 /// <summary>The optimizer a trainer builds for a run: chosen with the <c>With…</c> extensions.</summary>
 internal sealed class OptimizerSettings

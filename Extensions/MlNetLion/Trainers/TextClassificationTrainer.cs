@@ -29,6 +29,12 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
     private protected override double? LionBeta2(NamedTensor parameter) =>
         parameter.Name == WideWeight ? Options.WideLionBeta2 : null;
 
+    /// <summary>In a new transformer with a wide path, everything but the wide path waits for
+    /// <see cref="TextClassificationOptions.EncoderStartFraction"/> of the run.</summary>
+    private protected override double StartFraction(NamedTensor parameter, Module network) =>
+        InitialModel is null && parameter.Name != WideWeight && network.NamedParameters.Any(p => p.Name == WideWeight)
+            ? Options.EncoderStartFraction : 0;
+
     private const string WideWeight = "wide.weight";
 
     /// <summary>The most weights the wide path's n-gram buckets may hold (buckets × classes); with many classes the
@@ -63,7 +69,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         {
             VocabularySize = text.Tokenizer.VocabularySize, Classes = classes, MaxLength = Options.MaxLength, EmbeddingDim = Options.EmbeddingDim,
             Heads = Options.Heads, Layers = Options.Layers, FeedForwardDim = Options.FeedForwardDim, Dropout = Options.Dropout,
-            Wide = Options.WideBagOfWords, WideBuckets = text.NgramBuckets,
+            Wide = Options.WideBagOfWords, WideBuckets = text.NgramBuckets, WideSeparateNorms = text.NgramBuckets > 0,
         };
         var network = Torch.Models.TextTransformer(transformer);
         if (transformer.Wide) SetInverseDocumentFrequencies(network, trainingFeatures, vocabulary);
