@@ -147,7 +147,7 @@ public sealed class TextModelTests
     }
 
     [TestMethod]
-    public void TextTransformer_SeparateNorms_WeighWordsAndBucketsApart_AndWordsPastMaxLengthReachOnlyTheWidePath()
+    public void TextTransformer_SeparateNorms_WeighWordsAndBucketsApartWithSublinearTf_AndWordsPastMaxLengthReachOnlyTheWidePath()
     {
         Torch.ManualSeed(8);
         using var m = Models.TextTransformer(SmallTransformer(wide: true) with { WideBuckets = 10, WideSeparateNorms = true, MaxLength = 3 });
@@ -162,7 +162,7 @@ public sealed class TextModelTests
             m.NamedBuffers.Single(b => b.Name == "wide_idf").Tensor.Copy_(idfValues);
         }
         // Row 0: 3 words (MaxLength), its n-grams, then 2 more words (repeating one, 5) that only the wide path reads.
-        // Row 1: 2 words and n-grams (one repeated). Row 2: words only.
+        // Row 1: 2 words and n-grams (one repeated). Row 2: words only (its n-gram block is empty).
         long[][] rows = [[5, 7, 9, 21, 29, 5, 11], [4, 25, 26, 25, 0, 0, 0], [3, 6, 0, 0, 0, 0, 0]];
         using var ids = Tensor.From(rows.SelectMany(r => r).ToArray(), 3, 7);
         var logits = ModelTraining.Logits(m, ids);
@@ -173,12 +173,17 @@ public sealed class TextModelTests
             using var wordIds = Tensor.From(encoderWords, 1, encoderWords.Length);
             var deep = ModelTraining.Logits(m, wordIds);
             using (Torch.NoGrad()) Set(m.NamedParameters, "wide.weight", wide, 30, 3);
-            var words = rows[r].Where(t => t is > 0 and < 20).ToArray();
-            var buckets = rows[r].Where(t => t >= 20).ToArray();
-            double Norm(long[] block) => Math.Max(1e-12, Math.Sqrt(block.Sum(t => (double)idf[t] * idf[t])));
+            // Each block: sublinear TF-IDF, idf * (1 + ln tf) per distinct id, over the block's own L2 norm.
+            Dictionary<long, double> Block(Func<long, bool> inBlock)
+            {
+                var values = rows[r].Where(t => t != 0 && inBlock(t)).GroupBy(t => t).ToDictionary(g => g.Key, g => idf[g.Key] * (1 + Math.Log(g.Count())));
+                var norm = Math.Sqrt(values.Values.Sum(v => v * v));
+                return values.ToDictionary(kv => kv.Key, kv => kv.Value / norm);
+            }
+            var blocks = new[] { Block(t => t < 20), Block(t => t >= 20) };
             for (var c = 0; c < 3; c++)
             {
-                var expected = deep[c] + words.Sum(t => idf[t] * wide[t * 3 + c] / Norm(words)) + buckets.Sum(t => idf[t] * wide[t * 3 + c] / Norm(buckets));
+                var expected = deep[c] + blocks.SelectMany(b => b).Sum(kv => kv.Value * wide[kv.Key * 3 + c]);
                 Assert.AreEqual(expected, logits[r * 3 + c], 1e-5, $"row {r}, class {c}");
             }
         }

@@ -193,15 +193,23 @@ struct TextTransformerImpl : nn::Module {
     auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
     if (!wide) return logits;
     const auto idf = wide_idf.index_select(0, all.flatten()).view_as(all) * all.ne(0);  // pads weigh 0
-    // TF-IDF over the L2 norm: of the whole row, or (wide_blocks) of its words and of its wide-only
-    // ids each, as stacking word and character TF-IDF blocks does.
-    const auto l2 = [](const at::Tensor& w) { return w.square().sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12); };
+    // TF-IDF over the L2 norm of the row's weights (one per occurrence: a token n times in a row counts n
+    // times its idf). With wide_blocks, as stacking scikit-learn's word and character TfidfVectorizers
+    // (sublinear_tf) does: each distinct id weighs idf * (1 + ln tf), spread over its tf occurrences, and
+    // the words and the wide-only ids are each normalised over their own L2 norm.
     at::Tensor weights;
     if (wide_blocks) {
-      const auto words = idf * all.lt(vocab), others = idf - words;
-      weights = words / l2(words) + others / l2(others);
+      const auto rows = at::arange(all.size(0), all.options()).unsqueeze(1);
+      const auto counted = at::_unique2((rows * (vocab + wide_buckets) + all).flatten(), /*sorted=*/false,
+                                        /*return_inverse=*/true, /*return_counts=*/true);
+      const auto tf = std::get<2>(counted).index_select(0, std::get<1>(counted)).view_as(all).to(idf.scalar_type());
+      const auto share = idf * (1 + tf.log()) / tf;  // an occurrence's share of its id's weight
+      // The L2 norm over distinct ids from per-occurrence shares: sum of share^2 * tf.
+      const auto norm = [&](const at::Tensor& w) { return (w.square() * tf).sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12); };
+      const auto words = share * all.lt(vocab), others = share - words;
+      weights = words / norm(words) + others / norm(others);
     } else {
-      weights = idf / l2(idf);
+      weights = idf / idf.square().sum(1, /*keepdim=*/true).sqrt().clamp_min(1e-12);
     }
     return logits + wide->forward(all, /*offsets=*/{}, weights.to(wide->weight.scalar_type()));
   }

@@ -50,9 +50,11 @@ public sealed record TextTransformerOptions
     /// words; the encoder reads only the first words. Default 0 (none).</summary>
     public int WideBuckets { get; init; }
 
-    /// <summary>With <see cref="WideBuckets"/>: the wide path normalises a row's words and its wide-only ids apart
-    /// (each block of TF-IDF weights over its own L2 norm), as stacking word and character TF-IDF features does,
-    /// so that the many character n-grams do not drown the words. Default false (one norm over the row).</summary>
+    /// <summary>With <see cref="WideBuckets"/>: the wide path weighs each distinct id of a row by idf × (1 + ln tf)
+    /// and normalises the row's words and its wide-only ids apart (each block over its own L2 norm), as stacking
+    /// scikit-learn's word and character TF-IDF features (sublinear tf) does, so that the many character n-grams do
+    /// not drown the words and a repeated token does not drown the rest. Default false (idf per occurrence, one
+    /// norm over the row).</summary>
     public bool WideSeparateNorms { get; init; }
 
     internal void Validate()

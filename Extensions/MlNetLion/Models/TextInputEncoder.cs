@@ -63,19 +63,12 @@ internal sealed class TextInputEncoder(string columnName, WordTokenizer tokenize
             ids.Add(Bucket(StringHash(StringHash(StringHash(PairSeed, tokens[i - 1]), " "), tokens[i])));
         foreach (var t in tokens)
         {
-            if (Environment.GetEnvironmentVariable("XPUNCT") == "1" && !char.IsLetterOrDigit(t[0])) continue;
             var padded = "<" + t + ">";
             for (var n = CharNgramMin; n <= CharNgramMax; n++)
                 for (var start = 0; start + n <= padded.Length; start++)
                     ids.Add(Bucket(StringHash(CharSeed, padded.AsSpan(start, n))));
         }
         for (var i = encoderWords; i < tokens.Length; i++) ids.Add(Tokenizer.Id(tokens[i]));
-        if (Environment.GetEnvironmentVariable("XBIN") == "1")
-        {
-            var seen = new HashSet<int>(); var outIds = new List<int>();
-            foreach (var id in ids) if (id < Tokenizer.VocabularySize || seen.Add(id)) outIds.Add(id);
-            return outIds.ToArray();
-        }
         return ids.ToArray();
     }
 

@@ -66,11 +66,12 @@ public sealed class TextClassificationOptions : ClassificationTrainerOptions
     /// <summary>Longest character n-gram of the wide path.</summary>
     public int WideCharNgramMax { get; set; } = 5;
 
-    /// <summary>With the wide path, the fraction of the training steps in which only the wide path learns; the encoder
-    /// (embeddings, layers and head) starts after it, at the learning rate the schedule has reached, and learns what the
-    /// wide path has not fitted. Trained together from the start, the encoder memorises a small training set within an
-    /// epoch or two and adds that noise to the logits: on the 21-class debian-sections set, 3,924 rows, it cost 3 to 4
-    /// points of test accuracy (docs/baselines.md). 0: both learn from the start.</summary>
+    /// <summary>With the wide path, the fraction of the training steps in which only the wide path learns (with the
+    /// head's bias, its intercept); the encoder (embeddings, layers, head weights) starts after it, at the learning rate
+    /// the schedule has reached, and learns what the wide path has not fitted. Trained together from the start, the
+    /// encoder memorises a small training set within an epoch or two and adds that noise to the logits: on the 21-class
+    /// debian-sections set, 3,924 rows, it cost 3 to 4 points of test accuracy (docs/baselines.md). 0: both learn from
+    /// the start.</summary>
     public double EncoderStartFraction { get; set; } = 0.5;
 
     /// <summary>Tokens of each text the wide path's n-grams cover (the encoder reads the first <see cref="MaxLength"/>;

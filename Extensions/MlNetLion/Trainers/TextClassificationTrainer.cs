@@ -32,10 +32,10 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
     /// <summary>In a new transformer with a wide path, everything but the wide path waits for
     /// <see cref="TextClassificationOptions.EncoderStartFraction"/> of the run.</summary>
     private protected override double StartFraction(NamedTensor parameter, Module network) =>
-        InitialModel is null && parameter.Name != WideWeight && network.NamedParameters.Any(p => p.Name == WideWeight)
+        InitialModel is null && parameter.Name is not (WideWeight or HeadBias) && network.NamedParameters.Any(p => p.Name == WideWeight)
             ? Options.EncoderStartFraction : 0;
 
-    private const string WideWeight = "wide.weight";
+    private const string WideWeight = "wide.weight", HeadBias = "head.bias";
 
     /// <summary>The most weights the wide path's n-gram buckets may hold (buckets × classes); with many classes the
     /// buckets are cut to fit, so that the wide weights, their gradient and the optimizer's state stay in memory.</summary>
@@ -52,7 +52,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         if (buckets < Options.WideNgramBuckets)
             Log($"wide path: {buckets} n-gram buckets instead of {Options.WideNgramBuckets}, so that {classes} classes fit in {MaxWideNgramWeights} weights");
         return new TextInputEncoder(Options.Sentence1ColumnName, tokenizer, Options.MaxLength, buckets,
-            Options.WideCharNgramMin, Options.WideCharNgramMax);
+            Options.WideCharNgramMin, Options.WideCharNgramMax, Options.WideMaxLength);
     }
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
