@@ -258,7 +258,8 @@ TORCH_MODULE(BagOfNgrams);
 }  // namespace
 
 // Transformer-encoder text classifier; ids [B, T] (0 = pad, T <= max_len) -> logits [B, classes].
-// wide: 0 no wide path, 1 TF-IDF over the row's norm, 2 words and wide buckets normalised apart.
+// wide: 0 no wide path, 1 TF-IDF over the row's norm, 2 sublinear TF-IDF with the words and the wide
+// buckets normalised apart (needs wide_buckets).
 MLT_API ModuleHandle mlt_text_transformer_new(int64_t vocab, int64_t max_len, int64_t dim,
                                               int64_t heads, int64_t layers, int64_t ff,
                                               double dropout, int32_t norm_first, int64_t classes,
