@@ -154,6 +154,33 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void TextTrainer_SmoothsLabelsByDefault_SoThatConfidenceSettlesBelowOne()
+    {
+        // A separable set trained hard: without smoothing the training log-loss falls towards 0; with the text
+        // default (0.1) the loss's optimum is p(true class) = 0.9 + 0.1/3, a log-loss of about 0.069.
+        Assert.AreEqual(0.1, new TextClassificationOptions().LabelSmoothing);
+        Assert.AreEqual(0, new ImageClassificationOptions().LabelSmoothing);
+        double TrainingLogLoss(double? smoothing)
+        {
+            var ctx = new MLContext(seed: 1);
+            var data = Texts(ctx, 90, 1);
+            var options = new TextClassificationOptions
+            {
+                Sentence1ColumnName = "Text", MaxEpoch = 15, BatchSize = 10, EmbeddingDim = 8, Layers = 0, MinWordCount = 1, WideNgramBuckets = 64,
+            };
+            if (smoothing is { } s) options.LabelSmoothing = s;
+            using var model = ctx.MulticlassClassification.Trainers.TextClassification(options).WithLionOptimizer(0.01).Fit(data);
+            var metrics = ctx.MulticlassClassification.Evaluate(model.Transform(data));
+            Assert.AreEqual(1.0, metrics.MicroAccuracy, $"smoothing {smoothing}: the set is separable");
+            return metrics.LogLoss;
+        }
+        var smoothed = TrainingLogLoss(null);
+        var sharp = TrainingLogLoss(0);
+        Assert.IsGreaterThan(0.05, smoothed, $"the default smooths the labels: training log-loss {smoothed}");
+        Assert.IsLessThan(0.03, sharp, $"without smoothing the model grows fully confident: training log-loss {sharp}");
+    }
+
+    [TestMethod]
     public void WidePathNgramBuckets_AreCutToFitManyClasses()
     {
         var ctx = new MLContext(seed: 1);

@@ -203,4 +203,24 @@ public sealed class TensorOpsTests
         using var none = Functional.CrossEntropy(logits, targets, LossReduction.None);
         TestSupport.AssertClose([l0, l1], none.ToArray<float>());
     }
+
+    [TestMethod]
+    public void CrossEntropy_LabelSmoothing_MixesTheTargetWithTheUniformDistribution()
+    {
+        // loss_i = (1 - ε)·(lse_i - z_i[y_i]) + ε · mean_k (lse_i - z_i[k]), as PyTorch's label_smoothing defines it
+        using var logits = Tensor.From(new[] { 2f, 0f, -1f, 0.5f, 0f, 3f }, 2, 3);
+        using var targets = Tensor.From(new long[] { 0, 2 });
+        const double eps = 0.1;
+        double[][] z = [[2, 0, -1], [0.5, 0, 3]];
+        long[] y = [0, 2];
+        var expected = z.Select((row, i) =>
+        {
+            var lse = Math.Log(row.Sum(Math.Exp));
+            return (1 - eps) * (lse - row[y[i]]) + eps * row.Average(v => lse - v);
+        }).ToArray();
+        using var none = Functional.CrossEntropy(logits, targets, LossReduction.None, eps);
+        TestSupport.AssertClose(expected, none.ToArray<float>());
+        using var mean = Functional.CrossEntropy(logits, targets, LossReduction.Mean, eps);
+        Assert.AreEqual(expected.Average(), mean.ToDouble(), 1e-6);
+    }
 }
