@@ -35,7 +35,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         InitialModel is null && parameter.Name is not (WideWeight or HeadBias) && network.NamedParameters.Any(p => p.Name == WideWeight)
             ? Options.EncoderStartFraction : 0;
 
-    private const string WideWeight = "wide.weight", HeadBias = "head.bias";
+    private const string WideWeight = "wide.weight", HeadBias = "head.bias", HeadWeight = "head.weight";
 
     /// <summary>The most weights the wide path's n-gram buckets may hold (buckets × classes); with many classes the
     /// buckets are cut to fit, so that the wide weights, their gradient and the optimizer's state stay in memory.</summary>
@@ -73,6 +73,13 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         };
         var network = Torch.Models.TextTransformer(transformer);
         if (transformer.Wide) SetInverseDocumentFrequencies(network, trainingFeatures, vocabulary);
+        if (transformer.Wide && Options.EncoderStartFraction > 0)
+        {
+            // While the encoder waits its head must add nothing: a random head would add fixed random logits,
+            // which the wide path learns to offset on the training rows and which are noise on any other text.
+            using var _ = MlNetLion.Torch.Torch.NoGrad();
+            network.NamedParameters.Single(p => p.Name == HeadWeight).Tensor.Zero_();
+        }
         return (network, ModelArchitecture.Of(transformer));
     }
 
