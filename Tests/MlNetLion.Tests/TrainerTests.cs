@@ -467,7 +467,7 @@ public sealed class TrainerTests
         foreach (var (trainer, prefix) in new (TextClassificationTrainer, string)[]
         {
             (BagTrainer(ctx, 3).WithAdamW(learningRate: 0.03), "AdamW(lr=0.03"),
-            (BagTrainer(ctx, 3).WithSgd(learningRate: 20.0), "SGD(lr=20"),
+            (BagTrainer(ctx, 3).WithSgd(learningRate: 10.0), "SGD(lr=10"),
             (BagTrainer(ctx, 4).WithLookahead().WithAdamW(0.1).WithGradientClipping(1.0).WithLearningRateSchedule(TrainingSchedule.OneCycle()), "Lookahead(k=5, alpha=0.5) over AdamW("),
         })
         {
