@@ -123,7 +123,7 @@ public sealed class TrainerTests
         // 60 rows in batches of 10 for 2 epochs: 12 steps, of which the first 6 (0.5) train the wide path only.
         var ctx = new MLContext(seed: 3);
         var data = Texts(ctx, 60, 1);
-        Dictionary<string, StateTensor> WeightsAfter(long steps)
+        (Dictionary<string, StateTensor> Weights, OptimizerStateDict Optimizer) CheckpointAfter(long steps)
         {
             var dir = TempFolder.Create();
             using var cts = new CancellationTokenSource();
@@ -134,12 +134,13 @@ public sealed class TrainerTests
                 MaxLength = 16, MinWordCount = 1, WideNgramBuckets = 64, CheckpointDirectory = dir,
             });
             Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(data, null, new SynchronousProgress(p => { if (p.Step == steps) cts.Cancel(); }), cts.Token));
-            return Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName))!.Value.Weights;
+            var saved = Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName))!.Value;
+            return (saved.Weights, saved.Optimizer);
         }
-        var start = WeightsAfter(0);
-        var held = WeightsAfter(6);
-        var going = WeightsAfter(7);
-        var later = WeightsAfter(8);
+        var start = CheckpointAfter(0).Weights;
+        var (held, heldOptimizer) = CheckpointAfter(6);
+        var (going, goingOptimizer) = CheckpointAfter(7);
+        var later = CheckpointAfter(8).Weights;
         Assert.IsGreaterThan(5, start.Count);
         Assert.IsTrue(start["head.weight"].Data.All(b => b == 0), "the head starts at zero, so that the waiting encoder adds nothing to the logits");
         foreach (var (name, initial) in start)
@@ -152,6 +153,9 @@ public sealed class TrainerTests
             CollectionAssert.AreEqual(initial.Data, held[name].Data, $"{name} waits for the first 6 steps");
         }
         CollectionAssert.AreNotEqual(start["head.weight"].Data, going["head.weight"].Data, "the head learns from step 7");
+        // Waiting parameters are frozen (no gradient, so the backward pass skips the encoder): Lion keeps no state for them until they start.
+        Assert.AreEqual(2, heldOptimizer.Parameters.Count(p => p.State is not null), "only wide.weight and head.bias have stepped by step 6");
+        Assert.AreEqual(goingOptimizer.Parameters.Count, goingOptimizer.Parameters.Count(p => p.State is not null), "every parameter has stepped by step 7");
         CollectionAssert.AreNotEqual(start["embed.weight"].Data, later["embed.weight"].Data, "the embeddings learn once the head is not zero");
     }
 

@@ -113,6 +113,49 @@ public sealed class TextModelTests
     }
 
     [TestMethod]
+    public void TextTransformer_SkipsTheEncoder_WhileItsHeadIsZeroAndFrozen()
+    {
+        // The trainer freezes a waiting encoder with a zero head: its logits are then exactly the head's bias, and the
+        // forward pass skips it. NaN embeddings prove the skip: the full path would give NaN (NaN * 0 is NaN).
+        Torch.ManualSeed(8);
+        using var m = Models.TextTransformer(SmallTransformer(wide: true));
+        var head = m.NamedParameters.Single(p => p.Name == "head.weight").Tensor;
+        var random = new Random(9);
+        using (Torch.NoGrad())
+        {
+            Set(m.NamedParameters, "head.weight", new float[3 * 16], 3, 16);
+            Set(m.NamedParameters, "head.bias", [0.5f, -1f, 2f], 3);
+            Set(m.NamedParameters, "wide.weight", Enumerable.Range(0, 20 * 3).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), 20, 3);
+        }
+        using var ids = Tensor.From(new long[] { 5, 5, 7, 0, 9, 0, 0, 0 }, 2, 4);
+        m.Eval();
+        var full = ModelTraining.Logits(m, ids);
+        head.RequiresGrad = false;
+        var skipped = ModelTraining.Logits(m, ids);
+        CollectionAssert.AreEqual(full, skipped, "skipping a zero head's encoder changes nothing");
+
+        using (Torch.NoGrad()) Set(m.NamedParameters, "embed.weight", Enumerable.Repeat(float.NaN, 20 * 16).ToArray(), 20, 16);
+        Assert.IsTrue(ModelTraining.Logits(m, ids).All(float.IsFinite), "a frozen zero head skips the encoder");
+        head.RequiresGrad = true;
+        Assert.IsTrue(ModelTraining.Logits(m, ids).All(float.IsNaN), "a head that learns takes the full path");
+        head.RequiresGrad = false;
+        using (Torch.NoGrad()) head.Fill_(0.1);
+        Assert.IsTrue(ModelTraining.Logits(m, ids).All(float.IsNaN), "a head that is not zero takes the full path");
+
+        // The wide path and the bias still learn while the encoder is skipped.
+        head.Zero_();
+        m.Train();
+        using var logits = m.Forward(ids);
+        using var target = Tensor.From(new long[] { 0, 2 });
+        using var loss = Functional.CrossEntropy(logits, target);
+        loss.Backward();
+        using var biasGrad = m.NamedParameters.Single(p => p.Name == "head.bias").Tensor.Grad!;
+        using var wideGrad = m.NamedParameters.Single(p => p.Name == "wide.weight").Tensor.Grad!;
+        Assert.IsTrue(biasGrad.ToArray<float>().Any(g => g != 0) && wideGrad.ToArray<float>().Any(g => g != 0));
+        Assert.IsNull(head.Grad, "the frozen head gets no gradient");
+    }
+
+    [TestMethod]
     public void TextTransformer_WideBucketIdsReachOnlyTheWidePath()
     {
         Torch.ManualSeed(6);

@@ -159,9 +159,14 @@ struct TextTransformerImpl : nn::Module {
     pos->weight.normal_(0.0, 0.02);
   }
 
-  at::Tensor forward(const at::Tensor& input) {
-    check_ids(input, vocab + wide_buckets, "the text transformer");
-    const auto all = input.to(at::kLong);
+  // While the trainer holds the encoder back (EncoderStartFraction) its head is zero and frozen, so the encoder
+  // adds exactly the head's bias to the logits: it is skipped. A head that learns or is not zero takes the full path.
+  bool encoder_is_silent() const {
+    return !head->weight.requires_grad() && !head->weight.any().item<bool>();
+  }
+
+  // The encoder's logits: embeddings + positions, the layers, masked mean pooling, the head.
+  at::Tensor encode(const at::Tensor& all) {
     // With wide buckets, each row is its first words (ids below vocab, at most max_len) followed by
     // ids that only the wide path reads: hashed n-grams (vocab and up), then any words past max_len.
     // The encoder reads the first positions, as many as the row with the most words has (at most
@@ -190,8 +195,19 @@ struct TextTransformerImpl : nn::Module {
     const auto positions = at::arange(t, ids.options());
     auto h = drop->forward(embed->forward(ids) + pos->forward(positions).unsqueeze(0));  // [B, T, E]
     for (const auto& layer : *encoder->layers) h = layer->as<EncoderLayer>()->forward(h, mask);
-    auto logits = head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
-    if (!wide) return logits;
+    return head->forward(drop->forward(norm->forward(masked_mean(h, keep))));
+  }
+
+  at::Tensor forward(const at::Tensor& input) {
+    check_ids(input, vocab + wide_buckets, "the text transformer");
+    const auto all = input.to(at::kLong);
+    at::Tensor logits;
+    if (wide && encoder_is_silent()) {
+      logits = head->bias.unsqueeze(0).expand({all.size(0), head->bias.size(0)});
+    } else {
+      logits = encode(all);
+      if (!wide) return logits;
+    }
     const auto idf = wide_idf.index_select(0, all.flatten()).view_as(all) * all.ne(0);  // pads weigh 0
     // TF-IDF over the L2 norm of the row's weights (one per occurrence: a token n times in a row counts n
     // times its idf). With wide_blocks, as stacking scikit-learn's word and character TfidfVectorizers

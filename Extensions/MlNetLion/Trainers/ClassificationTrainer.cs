@@ -44,9 +44,10 @@ public abstract class ClassificationTrainer
     private protected abstract Type[] InputTypes { get; }
     private protected virtual bool ThrowOnUnusableInput => false;
     private protected abstract InputEncoder CreateEncoder(IReadOnlyList<object?> values, int classes);
-    /// <summary>Builds a fresh network; <paramref name="trainingFeatures"/> are the featurized training rows.</summary>
+    /// <summary>Builds a fresh network; <paramref name="trainingFeatures"/> are the featurized training rows and
+    /// <paramref name="trainingLabels"/> their class indices.</summary>
     private protected abstract (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
-        IReadOnlyList<object> trainingFeatures);
+        IReadOnlyList<object> trainingFeatures, IReadOnlyList<int> trainingLabels);
     /// <summary>A learning-rate multiplier for a parameter (e.g. the text model's wide path, which starts at zero).</summary>
     private protected virtual double LearningRateScale(NamedTensor parameter) => 1;
     /// <summary>Lion's beta2 for a parameter when it differs from the optimizer's (null: the optimizer's).</summary>
@@ -96,7 +97,7 @@ public abstract class ClassificationTrainer
         }
 
         MlNetLion.Torch.Torch.ManualSeed(seed);
-        var (network, architecture) = CreateOrCopyNetwork(encoder, labels.Count, train.Features, device);
+        var (network, architecture) = CreateOrCopyNetwork(encoder, labels.Count, train, device);
         try
         {
             var model = new ClassificationModel(network, architecture, encoder, labels,
@@ -126,12 +127,17 @@ public abstract class ClassificationTrainer
         var stepsPerEpoch = (train.Count + o.BatchSize - 1) / o.BatchSize;
         var totalSteps = (long)stepsPerEpoch * o.MaxEpoch;
         var schedule = Schedule.Create(optimizer, totalSteps);
-        // Groups that wait get learning rate 0 after every schedule step until their start (one group per set, in order).
+        // Groups that wait get learning rate 0 after every schedule step until their start (one group per set, in order),
+        // and are frozen meanwhile (no gradient), so that the backward pass skips what only they need.
         var starts = sets.Select(s => (long)Math.Round(s.StartFraction * totalSteps)).ToArray();
         void HoldWaitingGroups()
         {
             for (var g = 0; g < starts.Length; g++)
-                if (schedule.StepCount < starts[g]) optimizer.ParamGroups[g].LearningRate = 0;
+            {
+                var waiting = schedule.StepCount < starts[g];
+                if (waiting) optimizer.ParamGroups[g].LearningRate = 0;
+                if (starts[g] > 0) SetRequiresGrad(sets[g], !waiting);
+            }
         }
         HoldWaitingGroups();
 
@@ -246,6 +252,7 @@ public abstract class ClassificationTrainer
             SaveCheckpoint();
         }
 
+        foreach (var set in sets) SetRequiresGrad(set, true);
         if (best is not null) TensorArchive.Load(network, best, "the best epoch's weights");
         else if (lookahead is not null)
         {
@@ -267,6 +274,12 @@ public abstract class ClassificationTrainer
             Optimizer = OptimizerDescription,
             OptimizerStateBytes = StateBytes(optimizer),
         };
+    }
+
+    private static void SetRequiresGrad(ParameterSet set, bool on)
+    {
+        foreach (var p in set.Parameters)
+            if (p.Tensor.RequiresGrad != on) p.Tensor.RequiresGrad = on;
     }
 
     private static TrainingProgress Progress(TrainingProgressKind kind, TrainingState s, int stepsPerEpoch, long totalSteps, double lr,
@@ -309,7 +322,7 @@ public abstract class ClassificationTrainer
         return true;
     }
 
-    private (Module, ModelArchitecture) CreateOrCopyNetwork(InputEncoder encoder, int classes, IReadOnlyList<object> features, Device device)
+    private (Module, ModelArchitecture) CreateOrCopyNetwork(InputEncoder encoder, int classes, Examples train, Device device)
     {
         Module network;
         ModelArchitecture architecture;
@@ -340,7 +353,7 @@ public abstract class ClassificationTrainer
         }
         else
         {
-            (network, architecture) = CreateNetwork(encoder, classes, features);
+            (network, architecture) = CreateNetwork(encoder, classes, train.Features, train.Labels);
             network.To(device);
         }
         return (network, architecture);

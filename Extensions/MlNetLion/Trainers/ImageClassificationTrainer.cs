@@ -79,7 +79,7 @@ public sealed class ImageClassificationTrainer : ClassificationTrainer
         ((ImageInputEncoder)encoder).FitNormalization(features);
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
-        IReadOnlyList<object> trainingFeatures)
+        IReadOnlyList<object> trainingFeatures, IReadOnlyList<int> trainingLabels)
     {
         var image = (ImageInputEncoder)encoder;
         var cnn = new ResidualCnnOptions

@@ -56,7 +56,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
     }
 
     private protected override (Module Network, ModelArchitecture Architecture) CreateNetwork(InputEncoder encoder, int classes,
-        IReadOnlyList<object> trainingFeatures)
+        IReadOnlyList<object> trainingFeatures, IReadOnlyList<int> trainingLabels)
     {
         var text = (TextInputEncoder)encoder;
         var vocabulary = text.InputVocabularySize;
@@ -72,6 +72,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
             Wide = Options.WideBagOfWords, WideBuckets = text.NgramBuckets, WideSeparateNorms = text.NgramBuckets > 0,
         };
         var network = Torch.Models.TextTransformer(transformer);
+        SetHeadBiasToLogPriors(network, trainingLabels, classes);
         if (transformer.Wide) SetInverseDocumentFrequencies(network, trainingFeatures, vocabulary);
         if (transformer.Wide && Options.EncoderStartFraction > 0)
         {
@@ -81,6 +82,20 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
             network.NamedParameters.Single(p => p.Name == HeadWeight).Tensor.Zero_();
         }
         return (network, ModelArchitecture.Of(transformer));
+    }
+
+    /// <summary>Starts the head's bias at the log of each class's share of the training rows (add-one smoothed), so
+    /// that a new network predicts the class frequencies before it has read a word. Under Lion a bias moves by the
+    /// learning rate per step whatever its gradient, so at 3e-4 it would need thousands of steps to get from its random
+    /// start (±1/√EmbeddingDim) to the priors of an imbalanced set, and the word weights would learn the priors instead.</summary>
+    private static void SetHeadBiasToLogPriors(Module network, IReadOnlyList<int> trainingLabels, int classes)
+    {
+        var counts = new double[classes];
+        foreach (var label in trainingLabels) counts[label]++;
+        var priors = counts.Select(n => (float)Math.Log((n + 1) / (trainingLabels.Count + classes))).ToArray();
+        using var values = Tensor.From(priors, classes);
+        using var _ = MlNetLion.Torch.Torch.NoGrad();
+        network.NamedParameters.Single(p => p.Name == HeadBias).Tensor.Copy_(values);
     }
 
     /// <summary>Fills the wide path's "wide_idf" buffer with scikit-learn's smoothed inverse document
