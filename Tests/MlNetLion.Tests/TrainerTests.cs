@@ -131,12 +131,13 @@ public sealed class TrainerTests
             var trainer = ctx.MulticlassClassification.Trainers.TextClassification(new TextClassificationOptions
             {
                 Sentence1ColumnName = "Text", MaxEpoch = 2, BatchSize = 10, EmbeddingDim = 16, Heads = 2, Layers = 1, FeedForwardDim = 32,
-                MaxLength = 16, MinWordCount = 1, WideNgramBuckets = 64, CheckpointDirectory = dir,
+                MaxLength = 16, MinWordCount = 1, WideNgramBuckets = 64, CheckpointDirectory = dir, EncoderStartFraction = 0.5,
             });
             Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(data, null, new SynchronousProgress(p => { if (p.Step == steps) cts.Cancel(); }), cts.Token));
             var saved = Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName))!.Value;
             return (saved.Weights, saved.Optimizer);
         }
+        Assert.AreEqual(0.8, new TextClassificationOptions().EncoderStartFraction, "the default");
         var start = CheckpointAfter(0).Weights;
         var (held, heldOptimizer) = CheckpointAfter(6);
         var (going, goingOptimizer) = CheckpointAfter(7);
