@@ -161,6 +161,30 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void TextTrainer_StartsTheHeadBiasAtTheLogClassPriors()
+    {
+        // 40 food, 20 sports and 10 tech rows: before its first step the network predicts the class shares
+        // (add-one smoothed), whatever EmbeddingDim makes of the head's random start.
+        var rows = SyntheticData.Texts(300, 1).GroupBy(r => r.Label).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Zip([40, 20, 10], (g, n) => g.Take(n)).SelectMany(g => g).ToList();
+        var ctx = new MLContext(seed: 2);
+        var dir = TempFolder.Create();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var trainer = ctx.MulticlassClassification.Trainers.TextClassification(new TextClassificationOptions
+        {
+            Sentence1ColumnName = "Text", EmbeddingDim = 4, Heads = 1, Layers = 1, FeedForwardDim = 8, MaxLength = 16, WideNgramBuckets = 64,
+            CheckpointDirectory = dir,
+        });
+        Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Fit(ctx.Data.LoadFromEnumerable(rows), cancellationToken: cts.Token));
+        var bias = Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName))!.Value.Weights["head.bias"];
+        var values = new float[3];
+        Buffer.BlockCopy(bias.Data, 0, values, 0, bias.Data.Length);
+        double[] expected = [Math.Log(41.0 / 73), Math.Log(21.0 / 73), Math.Log(11.0 / 73)];
+        for (var c = 0; c < 3; c++) Assert.AreEqual(expected[c], values[c], 1e-6, $"class {c}");
+    }
+
+    [TestMethod]
     public void TextTrainer_SmoothsLabelsByDefault_SoThatConfidenceSettlesBelowOne()
     {
         // A separable set trained hard: without smoothing the training log-loss falls towards 0; with the text
