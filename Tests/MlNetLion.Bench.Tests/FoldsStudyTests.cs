@@ -39,7 +39,7 @@ public sealed class FoldsStudyTests
                 File.WriteAllLines(Path.Combine(folder, $"fold{f}.test.tsv"), ["Label\tText", .. Enumerable.Range(0, 16).Select(Row)]);
             }
             var output = new StringWriter();
-            var results = FoldsStudy.Run(folder, seed: 1, ["Layers=0", "EmbeddingDim=4", "Heads=1", "MaxEpoch=20", "BatchSize=8"], output);
+            var results = FoldsStudy.Run(folder, seed: 1, ["Layers=0", "EmbeddingDim=4", "Heads=1", "MaxEpoch=3", "BatchSize=8"], output);
 
             Assert.HasCount(2, results);
             Assert.IsTrue(results.All(r => r.Accuracy == 1), output.ToString());
