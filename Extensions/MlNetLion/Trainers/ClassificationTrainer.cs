@@ -130,13 +130,14 @@ public abstract class ClassificationTrainer
         // Groups that wait get learning rate 0 after every schedule step until their start (one group per set, in order),
         // and are frozen meanwhile (no gradient), so that the backward pass skips what only they need.
         var starts = sets.Select(s => (long)Math.Round(s.StartFraction * totalSteps)).ToArray();
+        var frozen = new bool[starts.Length];
         void HoldWaitingGroups()
         {
             for (var g = 0; g < starts.Length; g++)
             {
                 var waiting = schedule.StepCount < starts[g];
                 if (waiting) optimizer.ParamGroups[g].LearningRate = 0;
-                if (starts[g] > 0) SetRequiresGrad(sets[g], !waiting);
+                if (waiting != frozen[g]) SetRequiresGrad(sets[g], !(frozen[g] = waiting));
             }
         }
         HoldWaitingGroups();
@@ -252,7 +253,8 @@ public abstract class ClassificationTrainer
             SaveCheckpoint();
         }
 
-        foreach (var set in sets) SetRequiresGrad(set, true);
+        for (var g = 0; g < sets.Length; g++)
+            if (frozen[g]) SetRequiresGrad(sets[g], true);
         if (best is not null) TensorArchive.Load(network, best, "the best epoch's weights");
         else if (lookahead is not null)
         {
@@ -278,8 +280,7 @@ public abstract class ClassificationTrainer
 
     private static void SetRequiresGrad(ParameterSet set, bool on)
     {
-        foreach (var p in set.Parameters)
-            if (p.Tensor.RequiresGrad != on) p.Tensor.RequiresGrad = on;
+        foreach (var p in set.Parameters) p.Tensor.RequiresGrad = on;
     }
 
     private static TrainingProgress Progress(TrainingProgressKind kind, TrainingState s, int stepsPerEpoch, long totalSteps, double lr,

@@ -93,9 +93,7 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         var counts = new double[classes];
         foreach (var label in trainingLabels) counts[label]++;
         var priors = counts.Select(n => (float)Math.Log((n + 1) / (trainingLabels.Count + classes))).ToArray();
-        using var values = Tensor.From(priors, classes);
-        using var _ = MlNetLion.Torch.Torch.NoGrad();
-        network.NamedParameters.Single(p => p.Name == HeadBias).Tensor.Copy_(values);
+        CopyInto(network.NamedParameters, HeadBias, priors);
     }
 
     /// <summary>Fills the wide path's "wide_idf" buffer with scikit-learn's smoothed inverse document
@@ -113,8 +111,13 @@ public sealed class TextClassificationTrainer : ClassificationTrainer
         var idf = new float[vocabulary];
         for (var i = 0; i < vocabulary; i++)
             idf[i] = (float)(Math.Log((1.0 + trainingFeatures.Count) / (1.0 + documents[i])) + 1);
-        using var values = Tensor.From(idf, vocabulary);
+        CopyInto(network.NamedBuffers, "wide_idf", idf);
+    }
+
+    private static void CopyInto(IEnumerable<NamedTensor> tensors, string name, float[] values)
+    {
+        using var source = Tensor.From(values, values.Length);
         using var _ = MlNetLion.Torch.Torch.NoGrad();
-        network.NamedBuffers.Single(b => b.Name == "wide_idf").Tensor.Copy_(values);
+        tensors.Single(t => t.Name == name).Tensor.Copy_(source);
     }
 }
