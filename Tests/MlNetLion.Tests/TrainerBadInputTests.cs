@@ -157,6 +157,30 @@ public sealed class TrainerBadInputTests
     }
 
     [TestMethod]
+    public void CorruptTensorArchives_GiveInvalidDataErrors_ThatNameTheField()
+    {
+        // One tensor "w" of two floats: magic (8) · version (4) · count (4) · name (2) · dtype (4) · rank at 22 ·
+        // shape at 26 (its high half at 30) · byte count at 34 · data at 38.
+        var stream = new MemoryStream();
+        TensorArchive.Write(stream, new Dictionary<string, MlNetLion.Optimizers.StateTensor>
+        {
+            ["w"] = new(ScalarType.Float32, [2], new byte[8]),
+        });
+        var good = stream.ToArray();
+        Assert.HasCount(1, TensorArchive.Read(new MemoryStream(good), "test"));
+        byte[] With(int offset, int value)
+        {
+            var bytes = good.ToArray();
+            BitConverter.TryWriteBytes(bytes.AsSpan(offset), value);
+            return bytes;
+        }
+        foreach (var (bytes, field) in new[] { (With(12, -5), "tensor count"), (With(22, -1), "rank of tensor 'w'"), (With(22, 1000), "rank of tensor 'w'"),
+                     (With(30, -1), "shape of tensor 'w'"), (With(34, -8), "byte count of tensor 'w'") })
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => TensorArchive.Read(new MemoryStream(bytes), "test")).Message, field);
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => TensorArchive.Read(new MemoryStream(good[..20]), "test")).Message, "truncated");
+    }
+
+    [TestMethod]
     public void WrongOrCorruptModelFiles_GiveClearErrors_AndSavingIsAtomic()
     {
         var dir = TempFolder.Create();

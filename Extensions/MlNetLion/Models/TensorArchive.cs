@@ -34,26 +34,39 @@ internal static class TensorArchive
         }
     }
 
+    /// <exception cref="InvalidDataException">The stream is not a tensor archive of this version, or it is truncated or corrupt.</exception>
     public static Dictionary<string, StateTensor> Read(Stream stream, string what)
     {
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) throw new InvalidDataException($"{what} does not hold mlnet-lion tensors.");
-        var version = r.ReadInt32();
-        if (version != Version) throw new InvalidDataException($"{what} has tensor format version {version}; this library reads {Version}.");
-        var count = r.ReadInt32();
-        var result = new Dictionary<string, StateTensor>(count);
-        for (var i = 0; i < count; i++)
+        try
         {
-            var name = r.ReadString();
-            var dtype = (ScalarType)r.ReadInt32();
-            var shape = new long[r.ReadInt32()];
-            for (var d = 0; d < shape.Length; d++) shape[d] = r.ReadInt64();
-            var length = r.ReadInt32();
-            var data = r.ReadBytes(length);
-            if (data.Length != length) throw new InvalidDataException($"{what} is truncated in tensor '{name}'.");
-            result[name] = new StateTensor(dtype, shape, data);
+            if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) throw new InvalidDataException($"{what} does not hold mlnet-lion tensors.");
+            var version = r.ReadInt32();
+            if (version != Version) throw new InvalidDataException($"{what} has tensor format version {version}; this library reads {Version}.");
+            var count = (int)Size(r.ReadInt32(), "tensor count");
+            var result = new Dictionary<string, StateTensor>();
+            for (var i = 0; i < count; i++)
+            {
+                var name = r.ReadString();
+                var dtype = (ScalarType)r.ReadInt32();
+                var shape = new long[Size(r.ReadInt32(), $"rank of tensor '{name}'", max: 64)];
+                for (var d = 0; d < shape.Length; d++) shape[d] = Size(r.ReadInt64(), $"shape of tensor '{name}'");
+                var length = (int)Size(r.ReadInt32(), $"byte count of tensor '{name}'");
+                var data = r.ReadBytes(length);
+                if (data.Length != length) throw new InvalidDataException($"{what} is truncated in tensor '{name}'.");
+                result[name] = new StateTensor(dtype, shape, data);
+            }
+            return result;
         }
-        return result;
+        catch (Exception e) when (e is EndOfStreamException or FormatException)
+        {
+            throw new InvalidDataException($"{what} is truncated or corrupt: {e.Message}", e);
+        }
+
+        long Size(long value, string field, long max = long.MaxValue) =>
+            value < 0 || value > max
+                ? throw new InvalidDataException($"{what} is corrupt: the {field} is {value}.")
+                : value;
     }
 
     /// <summary>Copies <paramref name="tensors"/> into the module's parameters and buffers of the same names.</summary>
